@@ -1,0 +1,17 @@
+// stillmotion-cli: the command-line tool. Subcommands parse their own options.
+#include <QCoreApplication>
+#include <QTextStream>
+
+int main(int argc, char* argv[]) {
+    QCoreApplication app(argc, argv);
+    QTextStream err(stderr);
+    const QStringList args = QCoreApplication::arguments();
+    if (args.size() < 2 || args.at(1) == QLatin1String("--help")) {
+        err << "usage: stillmotion-cli <command> [options]\n"
+               "commands:\n"
+               "  encode   encode frames, a video or a GIF to GIF/MP4/WebP/PNG frames\n";
+        return args.size() < 2 ? 2 : 0;
+    }
+    err << "stillmotion-cli: unknown command '" << args.at(1) << "' (try --help)\n";
+    return 2;
+}
