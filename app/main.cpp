@@ -1,5 +1,10 @@
-// The studio's entry point: application metadata, translations, and the main window.
+// The studio's entry point: application metadata, translations, command line, crash recovery and the main window.
 #include <QApplication>
+#include <QCommandLineParser>
+#include <QLibraryInfo>
+#include <QLocale>
+#include <QTimer>
+#include <QTranslator>
 
 #include "main_window.h"
 
@@ -8,7 +13,34 @@ int main(int argc, char* argv[]) {
     QApplication::setApplicationName(QStringLiteral("Stillmotion"));
     QApplication::setOrganizationName(QStringLiteral("Stillmotion"));
     QApplication::setApplicationVersion(QStringLiteral(STILLMOTION_VERSION_STRING));
+
+    // Qt's own strings (dialog buttons) and ours; both are optional, English is built in.
+    QTranslator qtTranslator;
+    if (qtTranslator.load(QLocale(), QStringLiteral("qtbase"), QStringLiteral("_"),
+                          QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+        QApplication::installTranslator(&qtTranslator);
+    QTranslator appTranslator;
+    if (appTranslator.load(QLocale(), QStringLiteral("stillmotion"), QStringLiteral("_"), QStringLiteral(":/i18n")))
+        QApplication::installTranslator(&appTranslator);
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QApplication::translate("main", "Still image to animation studio"));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addPositionalArgument(QStringLiteral("file"),
+                                 QApplication::translate("main", "An image, video or .smproj project to open."),
+                                 QStringLiteral("[file]"));
+    parser.process(app);
+
     sm::ui::MainWindow window;
     window.show();
+    const QStringList files = parser.positionalArguments();
+    // After the event loop starts, so that dialogs (recovery, errors) have a visible parent.
+    QTimer::singleShot(0, &window, [&window, files] {
+        if (!files.isEmpty())
+            window.openPath(files.first());
+        else
+            window.offerRecovery();
+    });
     return app.exec();
 }

@@ -1,0 +1,153 @@
+#pragma once
+// The project document: one source image, the project prompt, the model and sampler settings, and an ordered
+// list of frames (per-frame prompt override, motion value, seed, generated image).
+//
+// Project and FrameSpec are plain value types (copyable, no QObject, no signals). They are not thread-safe:
+// copy a Project to hand it to a worker thread. QImage members are implicitly shared, so copies are cheap.
+// Saving and loading live in project_io.h; autosave and recovery in autosave.h.
+#include <QImage>
+#include <QRect>
+#include <QSize>
+#include <QString>
+#include <QVector>
+
+#include <optional>
+
+namespace sm::core {
+
+// The diffusion model family a project generates with.
+enum class ModelKind { Pix2Gif, Cinemo };
+
+// The model input size in pixels: Pix2Gif 256x256, Cinemo 512x320 (width x height; the papers write H x W 320x512).
+QSize modelInputSize(ModelKind kind);
+
+// Stable identifiers used in project files and settings ("pix2gif", "cinemo"); parseModelKind returns
+// std::nullopt for an unknown name.
+QString modelKindName(ModelKind kind);
+std::optional<ModelKind> parseModelKind(const QString& name);
+
+// Which model to use: the family plus an identifier of the weights (a folder name or hub id; empty = the
+// default weights of that family). The id is opaque to core/: the model bridge resolves it.
+struct ModelChoice {
+    ModelKind kind = ModelKind::Pix2Gif;
+    QString weightsId;
+
+    friend bool operator==(const ModelChoice& a, const ModelChoice& b) {
+        return a.kind == b.kind && a.weightsId == b.weightsId;
+    }
+    friend bool operator!=(const ModelChoice& a, const ModelChoice& b) { return !(a == b); }
+};
+
+// Sampler settings shared by all frames of a project. Defaults follow the reference implementations
+// (Pix2Gif: InstructPix2Pix-style double guidance; Cinemo: DDIM 50 steps, DCTInit with p = 0.23 at t = 975).
+struct SamplerSettings {
+    QString sampler = QStringLiteral("euler_ancestral");  // sampler name as the engine knows it ("ddim", ...)
+    int steps = 50;                                       // denoising steps, >= 1
+    double textGuidanceScale = 7.5;                       // classifier-free guidance on the prompt
+    double imageGuidanceScale = 1.5;                      // guidance on the source image (Pix2Gif)
+    double fps = 8.0;                                     // playback rate of the generated frames, > 0
+    bool dctInit = true;                                  // Cinemo: DCTInit noise initialisation
+    double dctInitP = 0.23;                               // Cinemo: DCT low-pass ratio, 0..1
+    int dctInitTau = 975;                                 // Cinemo: diffusion timestep of the noised base content
+    int motionIntensity = 10;                             // Cinemo: motion bucket id (larger = calmer)
+    bool noisePerFrame = false;                           // draw different noise for every frame
+
+    friend bool operator==(const SamplerSettings& a, const SamplerSettings& b);
+    friend bool operator!=(const SamplerSettings& a, const SamplerSettings& b) { return !(a == b); }
+};
+
+// One frame to generate. The prompt is inherited from the project unless overridden; an override may be the
+// empty string (an explicitly empty prompt), which is different from "no override".
+class FrameSpec {
+public:
+    FrameSpec() = default;
+    FrameSpec(int motion, quint64 seed) : m_motion(motion), m_seed(seed) {}
+
+    bool hasPromptOverride() const { return m_promptOverride.has_value(); }
+    // The override text; empty when there is none (check hasPromptOverride()).
+    QString promptOverride() const { return m_promptOverride.value_or(QString()); }
+    void setPromptOverride(const QString& prompt) { m_promptOverride = prompt; }
+    void clearPromptOverride() { m_promptOverride.reset(); }
+
+    // Pix2Gif motion magnitude for this frame (model units; the model clamps to its trained range).
+    int motion() const { return m_motion; }
+    void setMotion(int motion) { m_motion = motion; }
+
+    quint64 seed() const { return m_seed; }
+    void setSeed(quint64 seed) { m_seed = seed; }
+
+    // The generated image at model resolution; null until the frame is generated.
+    bool hasImage() const { return !m_image.isNull(); }
+    const QImage& image() const { return m_image; }
+    void setImage(const QImage& image) { m_image = image; }
+    void clearImage() { m_image = QImage(); }
+
+    // Images compare by pixels (QImage::operator==), so a loaded project equals the saved one.
+    friend bool operator==(const FrameSpec& a, const FrameSpec& b);
+    friend bool operator!=(const FrameSpec& a, const FrameSpec& b) { return !(a == b); }
+
+private:
+    std::optional<QString> m_promptOverride;
+    int m_motion = 0;
+    quint64 m_seed = 0;
+    QImage m_image;
+};
+
+class Project {
+public:
+    Project() = default;
+
+    // The still image everything is generated from, alpha already flattened (see media/image_loader.h).
+    const QImage& sourceImage() const { return m_sourceImage; }
+    void setSourceImage(const QImage& image) { m_sourceImage = image; }
+    bool hasSourceImage() const { return !m_sourceImage.isNull(); }
+
+    // Where the source image was loaded from (informational; the project keeps its own copy in source.png).
+    QString sourcePath() const { return m_sourcePath; }
+    void setSourcePath(const QString& path) { m_sourcePath = path; }
+
+    // The crop of the source image fed to the model, in source pixels. A null rect means "the default
+    // crop" (media/image_fit.h defaultCrop for the model's input size).
+    QRect crop() const { return m_crop; }
+    void setCrop(const QRect& crop) { m_crop = crop; }
+
+    QString prompt() const { return m_prompt; }
+    void setPrompt(const QString& prompt) { m_prompt = prompt; }
+
+    const ModelChoice& model() const { return m_model; }
+    void setModel(const ModelChoice& model) { m_model = model; }
+
+    const SamplerSettings& sampler() const { return m_sampler; }
+    void setSampler(const SamplerSettings& sampler) { m_sampler = sampler; }
+
+    // Frames in playback order. Indexes are 0-based; frame(i) and the mutators require 0 <= i < frameCount().
+    int frameCount() const { return m_frames.size(); }
+    const QVector<FrameSpec>& frames() const { return m_frames; }
+    const FrameSpec& frame(int index) const { return m_frames.at(index); }
+    FrameSpec& frame(int index) { return m_frames[index]; }
+    void setFrames(const QVector<FrameSpec>& frames) { m_frames = frames; }
+    void appendFrame(const FrameSpec& frame) { m_frames.append(frame); }
+    void insertFrame(int index, const FrameSpec& frame) { m_frames.insert(index, frame); }
+    void removeFrame(int index) { m_frames.removeAt(index); }
+    void clearFrames() { m_frames.clear(); }
+
+    // The prompt frame `index` is generated with: its override if it has one, else the project prompt.
+    QString effectivePrompt(int index) const;
+
+    // Frames that have a generated image, in order (what an export writes).
+    QVector<QImage> generatedImages() const;
+
+    friend bool operator==(const Project& a, const Project& b);
+    friend bool operator!=(const Project& a, const Project& b) { return !(a == b); }
+
+private:
+    QImage m_sourceImage;
+    QString m_sourcePath;
+    QRect m_crop;
+    QString m_prompt;
+    ModelChoice m_model;
+    SamplerSettings m_sampler;
+    QVector<FrameSpec> m_frames;
+};
+
+}  // namespace sm::core
