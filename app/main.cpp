@@ -6,6 +6,7 @@
 #include <QTimer>
 #include <QTranslator>
 
+#include "app_settings.h"
 #include "main_window.h"
 
 int main(int argc, char* argv[]) {
@@ -14,13 +15,18 @@ int main(int argc, char* argv[]) {
     QApplication::setOrganizationName(QStringLiteral("Stillmotion"));
     QApplication::setApplicationVersion(QStringLiteral(STILLMOTION_VERSION_STRING));
 
-    // Qt's own strings (dialog buttons) and ours; both are optional, English is built in.
+    // The language chosen in Settings (empty = the system's); English is built in, so "en" loads nothing.
+    const QString language = sm::ui::stringSetting(sm::ui::Setting::Language);
+    const QLocale locale = language.isEmpty() ? QLocale() : QLocale(language);
+    if (!language.isEmpty())
+        QLocale::setDefault(locale);
+    // Qt's own strings (dialog buttons) and ours; both are optional.
     QTranslator qtTranslator;
-    if (qtTranslator.load(QLocale(), QStringLiteral("qtbase"), QStringLiteral("_"),
+    if (qtTranslator.load(locale, QStringLiteral("qtbase"), QStringLiteral("_"),
                           QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
         QApplication::installTranslator(&qtTranslator);
     QTranslator appTranslator;
-    if (appTranslator.load(QLocale(), QStringLiteral("stillmotion"), QStringLiteral("_"), QStringLiteral(":/i18n")))
+    if (appTranslator.load(locale, QStringLiteral("stillmotion"), QStringLiteral("_"), QStringLiteral(":/i18n")))
         QApplication::installTranslator(&appTranslator);
 
     QCommandLineParser parser;

@@ -57,7 +57,7 @@ bool operator==(const SamplerSettings& a, const SamplerSettings& b) {
     return a.sampler == b.sampler && a.steps == b.steps && a.textGuidanceScale == b.textGuidanceScale &&
            a.imageGuidanceScale == b.imageGuidanceScale && a.fps == b.fps && a.dctInit == b.dctInit &&
            a.dctInitP == b.dctInitP && a.dctInitTau == b.dctInitTau && a.motionIntensity == b.motionIntensity &&
-           a.noisePerFrame == b.noisePerFrame;
+           a.noisePerFrame == b.noisePerFrame && a.seed == b.seed && a.seedLocked == b.seedLocked;
 }
 
 bool operator==(const FrameSpec& a, const FrameSpec& b) {

@@ -51,6 +51,8 @@ struct SamplerSettings {
     int dctInitTau = 975;                                 // Cinemo: diffusion timestep of the noised base content
     int motionIntensity = 10;                             // Cinemo: motion bucket id (larger = calmer)
     bool noisePerFrame = false;                           // draw different noise for every frame
+    quint64 seed = 1371;                                  // project seed: new frames start with it (Pix2Gif default)
+    bool seedLocked = true;                               // false: every full generation draws a fresh seed first
 
     friend bool operator==(const SamplerSettings& a, const SamplerSettings& b);
     friend bool operator!=(const SamplerSettings& a, const SamplerSettings& b) { return !(a == b); }

@@ -356,6 +356,11 @@ bool parseProjectJson(const QJsonObject& root, Project* project, ImageRefs* refs
     settings.dctInitTau = in.integer(dctObject, dct, QStringLiteral("tau"), 0, 999);
     settings.motionIntensity = in.integer(samplerObject, sampler, QStringLiteral("motionIntensity"));
     settings.noisePerFrame = in.boolean(samplerObject, sampler, QStringLiteral("noisePerFrame"));
+    // Added after the first projects were written: optional, absent = the defaults.
+    if (samplerObject.contains(QStringLiteral("seed")))
+        settings.seed = in.seed(samplerObject, sampler, QStringLiteral("seed"));
+    if (samplerObject.contains(QStringLiteral("seedLocked")))
+        settings.seedLocked = in.boolean(samplerObject, sampler, QStringLiteral("seedLocked"));
     project->setSampler(settings);
 
     const QJsonArray frames = in.array(root, QString(), QStringLiteral("frames"));
@@ -514,6 +519,8 @@ QJsonObject projectToJson(const Project& project, const QVector<std::optional<QS
                                                           {QStringLiteral("tau"), settings.dctInitTau}});
     sampler.insert(QStringLiteral("motionIntensity"), settings.motionIntensity);
     sampler.insert(QStringLiteral("noisePerFrame"), settings.noisePerFrame);
+    sampler.insert(QStringLiteral("seed"), QString::number(settings.seed));
+    sampler.insert(QStringLiteral("seedLocked"), settings.seedLocked);
     root.insert(QStringLiteral("sampler"), sampler);
 
     QJsonArray frames;

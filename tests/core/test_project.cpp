@@ -115,6 +115,16 @@ private Q_SLOTS:
         c.setSampler(settings);
         QVERIFY(a != c);
 
+        Project e = a;
+        settings = e.sampler();
+        settings.seed += 1;
+        e.setSampler(settings);
+        QVERIFY(a != e);
+        settings = a.sampler();
+        settings.seedLocked = !settings.seedLocked;
+        e.setSampler(settings);
+        QVERIFY(a != e);
+
         Project d = a;
         d.setModel(ModelChoice{ModelKind::Cinemo, QString()});
         QVERIFY(a != d);

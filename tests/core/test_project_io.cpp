@@ -66,6 +66,8 @@ Project fullProject() {
     s.dctInitTau = 950;
     s.motionIntensity = 42;
     s.noisePerFrame = true;
+    s.seed = (quint64(1) << 63) + 11;
+    s.seedLocked = false;
     project.setSampler(s);
 
     FrameSpec inherit(3, (quint64(1) << 63) + 5);  // beyond 2^53: a JSON number would lose it
@@ -209,6 +211,8 @@ private Q_SLOTS:
         QCOMPARE(p.sampler().dctInitTau, 950);
         QCOMPARE(p.sampler().motionIntensity, 42);
         QCOMPARE(p.sampler().noisePerFrame, true);
+        QCOMPARE(p.sampler().seed, (quint64(1) << 63) + 11);
+        QCOMPARE(p.sampler().seedLocked, false);
         QCOMPARE(p.sourceImage().size(), QSize(40, 30));
         QCOMPARE(p.sourceImage().pixel(39, 29), original.sourceImage().pixel(39, 29));
         QCOMPARE(p.frameCount(), 4);
@@ -241,6 +245,34 @@ private Q_SLOTS:
         QCOMPARE(frame0.value(QStringLiteral("seed")).toString(), QStringLiteral("9223372036854775813"));
         QVERIFY(!frame0.contains(QStringLiteral("prompt")));
         QCOMPARE(frame0.value(QStringLiteral("image")).toString(), QStringLiteral("frames/frame_0001.png"));
+    }
+
+    // sampler.seed and sampler.seedLocked came after the first projects: files without them load the defaults,
+    // and a present but wrong seed is reported like every other field.
+    void samplerSeedIsOptional() {
+        const QString folder = path(QStringLiteral("old.smproj"));
+        QVERIFY(sm::core::saveProject(fullProject(), folder, nullptr));
+        const QString json = folder + QStringLiteral("/project.json");
+        QJsonObject root = QJsonDocument::fromJson(readAll(json)).object();
+        QJsonObject sampler = root.value(QStringLiteral("sampler")).toObject();
+        QCOMPARE(sampler.value(QStringLiteral("seed")).toString(), QStringLiteral("9223372036854775819"));
+        QCOMPARE(sampler.value(QStringLiteral("seedLocked")).toBool(true), false);
+        sampler.remove(QStringLiteral("seed"));
+        sampler.remove(QStringLiteral("seedLocked"));
+        root.insert(QStringLiteral("sampler"), sampler);
+        writeAll(json, QJsonDocument(root).toJson());
+        ProjectLoadResult loaded = sm::core::loadProject(folder);
+        QVERIFY2(loaded.ok(), qPrintable(loaded.error));
+        QCOMPARE(loaded.project->sampler().seed, sm::core::SamplerSettings().seed);
+        QCOMPARE(loaded.project->sampler().seedLocked, true);
+
+        sampler.insert(QStringLiteral("seed"), QStringLiteral("-1"));
+        root.insert(QStringLiteral("sampler"), sampler);
+        writeAll(json, QJsonDocument(root).toJson());
+        loaded = sm::core::loadProject(folder);
+        QVERIFY(!loaded.ok());
+        QCOMPARE(loaded.error, QStringLiteral("project.json: field sampler.seed: expected an unsigned 64-bit integer "
+                                              "as a decimal string, found \"-1\""));
     }
 
     void roundTripEmptyProject() {
