@@ -1,15 +1,14 @@
 #include "recent_files.h"
 
 #include <QFileInfo>
-#include <QSettings>
 
 namespace sm::ui {
 
-RecentFiles::RecentFiles(QString key) : m_key(std::move(key)) {}
+RecentFiles::RecentFiles(Setting setting) : m_setting(setting) {}
 
 QStringList RecentFiles::paths() const {
     // The settings file is user-editable: tolerate junk and over-long lists.
-    QStringList paths = QSettings().value(m_key).toStringList();
+    QStringList paths = stringListSetting(m_setting);
     paths.removeAll(QString());
     paths.removeDuplicates();
     return paths.mid(0, kMaxEntries);
@@ -34,11 +33,10 @@ void RecentFiles::clear() {
 }
 
 void RecentFiles::store(const QStringList& paths) const {
-    QSettings settings;
     if (paths.isEmpty())
-        settings.remove(m_key);
+        resetSetting(m_setting);
     else
-        settings.setValue(m_key, paths);
+        setSettingValue(m_setting, paths);
 }
 
 }  // namespace sm::ui

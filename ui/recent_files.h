@@ -1,9 +1,11 @@
 #pragma once
-// The "Open Recent" list, persisted with QSettings (organisation/application names from QCoreApplication).
+// The "Open Recent" list, persisted through the settings table (Setting::RecentFiles, app_settings.h).
 // Entries are absolute paths of images and project folders, newest first, without duplicates, at most
 // kMaxEntries. GUI thread only (QSettings itself is reentrant, but the list is read-modify-write).
 #include <QString>
 #include <QStringList>
+
+#include "app_settings.h"
 
 namespace sm::ui {
 
@@ -11,8 +13,8 @@ class RecentFiles {
 public:
     static constexpr int kMaxEntries = 10;
 
-    // `key` is the QSettings key holding the list.
-    explicit RecentFiles(QString key = QStringLiteral("recentFiles"));
+    // `setting` is the table row holding the list (a StringList row).
+    explicit RecentFiles(Setting setting = Setting::RecentFiles);
 
     QStringList paths() const;
     // Moves `path` (made absolute) to the front.
@@ -23,7 +25,7 @@ public:
 private:
     void store(const QStringList& paths) const;
 
-    QString m_key;
+    Setting m_setting;
 };
 
 }  // namespace sm::ui

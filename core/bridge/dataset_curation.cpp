@@ -90,6 +90,8 @@ QVector<int> motionHistogram(const QVector<TrainingPair>& pairs, int minMotion, 
     return bins;
 }
 
+// Frames are decoded once and scaled to the analysis size; all pairs within maxGap are measured (the paper keeps
+// consecutive and non-consecutive pairs), then the kept ones are spread over the motion range.
 ClipReport curateClip(const QString& path, const CurationOptions& options, const std::atomic<bool>* cancel) {
     ClipReport report;
     report.path = path;

@@ -108,6 +108,7 @@ QImage toQImage(const engine::RgbImage& image) {
     return out;
 }
 
+// engine::ModelInfo in Qt types; the path falls back to what was asked for when the engine leaves it empty.
 ModelDescription describe(const engine::ModelInfo& info) {
     ModelDescription d;
     d.architecture = info.architecture == engine::Architecture::Cinemo ? ModelKind::Cinemo : ModelKind::Pix2Gif;

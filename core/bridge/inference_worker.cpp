@@ -87,6 +87,7 @@ JobId InferenceWorker::submit(const GenerationRequest& request, JobId after) {
 }
 
 JobId InferenceWorker::enqueue(Job job) {
+    // Ids are handed out on the owner thread only, so they need no lock; the queue itself is shared.
     job.id = m_nextId++;
     job.cancel = std::make_shared<std::atomic<bool>>(false);
     const JobId id = job.id;
@@ -98,6 +99,8 @@ JobId InferenceWorker::enqueue(Job job) {
         m_queue.push_back(std::move(job));
     }
     m_wake.notify_one();
+    // Emitted directly: the job cannot have started yet as far as the owner's view of states is concerned
+    // (Running arrives through the event queue, after this).
     Q_EMIT jobStateChanged(id, JobState::Queued);
     return id;
 }
@@ -145,6 +148,7 @@ JobKind InferenceWorker::kind(JobId id) const {
 }
 
 void InferenceWorker::setState(JobId id, JobState state, const QString& message) {
+    // The owner thread's view of every job: changed only here, always in the order the worker posted events.
     const auto it = m_states.find(id);
     if (it == m_states.end() || isTerminal(it.value()))
         return;  // already finished (e.g. cancelled while its last events were in flight)
@@ -164,6 +168,7 @@ void InferenceWorker::setState(JobId id, JobState state, const QString& message)
         Q_EMIT idle();
 }
 
+// States of finished jobs are kept for a while (callers ask state(id) after the fact) but not forever.
 void InferenceWorker::rememberFinished(JobId id) {
     m_finishedOrder.push_back(id);
     while (int(m_finishedOrder.size()) > kMaxRememberedJobs) {
@@ -234,6 +239,7 @@ bool InferenceWorker::execute(Job& job) {
         } else {
             const GenerationRequest& request = job.request;
             const int frameCount = int(request.frames.size());
+            // Throttle and ETA bookkeeping live in this stack frame: the callbacks run on this thread only.
             QElapsedTimer clock;
             clock.start();
             qint64 lastProgressMs = -1;
@@ -260,10 +266,12 @@ bool InferenceWorker::execute(Job& job) {
                 const double perFrame = step.totalSteps > 0 ? double(step.step) / step.totalSteps : 0.0;
                 p.fraction = frameCount > 0 ? qBound(0.0, (step.frame + perFrame) / frameCount, 1.0) : 0.0;
                 p.secondsElapsed = now / 1000.0;
+                // Prefer the engine's ETA (it knows the step cost); a backend without one gets a linear estimate.
                 if (step.secondsRemaining >= 0)
                     p.secondsRemaining = step.secondsRemaining;
                 else if (p.fraction > 0.0)
                     p.secondsRemaining = p.secondsElapsed * (1.0 - p.fraction) / p.fraction;
+                // Dropped if the job ended meanwhile (a cancel reported first must not be followed by progress).
                 post([this, id, p] {
                     if (m_states.value(id) == JobState::Running)
                         Q_EMIT progress(id, p);
@@ -282,6 +290,7 @@ bool InferenceWorker::execute(Job& job) {
                 });
             };
             callbacks.onFrame = [&](int frame, const QImage& image) {
+                // A deep copy here, on the worker thread: the receiver owns pixels nobody else can touch.
                 const QImage copy = image.copy();
                 post([this, id, frame, copy] {
                     if (m_states.value(id) == JobState::Running)
@@ -291,6 +300,7 @@ bool InferenceWorker::execute(Job& job) {
             callbacks.onWarning = [&](const QString& message) {
                 post([this, id, message] { Q_EMIT warning(id, message); });
             };
+            // A job cancelled between dequeue and here is not started at all.
             if (frameCount > 0 && !cancel->load())
                 m_backend->generate(request, callbacks);
         }
@@ -301,6 +311,7 @@ bool InferenceWorker::execute(Job& job) {
         error = QStringLiteral("unknown error in the inference engine");
     }
 
+    // The flag decides, not the exception type: backends may throw anything (or nothing) when cancelled.
     if (cancel->load()) {
         post([this, id] { setState(id, JobState::Cancelled); });
         return false;

@@ -1,12 +1,10 @@
 // The studio window, offscreen: an image dropped onto it is shown on the canvas (checked in the rendered
 // pixels), the crop follows the mouse and the model, projects save and reopen, errors show a dialog.
-//
-// With STILLMOTION_SCREENSHOT=<file.png> set, screenshotWithImage() also writes the documentation screenshot
-// (docs/screenshots/studio.png) of the window showing STILLMOTION_SCREENSHOT_IMAGE (default: OpenCV's
-// fruits.jpg, when installed).
+// (The documentation screenshot is written by test_studio, mid-generation.)
 #include <QtTest>
 
 #include <QAction>
+#include <QClipboard>
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QMenu>
@@ -15,12 +13,14 @@
 #include <QMimeData>
 #include <QSettings>
 #include <QStatusBar>
+#include <QUndoStack>
 
 #include "image_canvas.h"
 #include "main_window.h"
 #include "media/image_fit.h"
 #include "project/autosave.h"
 #include "project/project_io.h"
+#include "project_document.h"
 #include "recent_files.h"
 
 using sm::ui::ImageCanvas;
@@ -211,7 +211,7 @@ private Q_SLOTS:
 
     void cropFollowsTheMouse() {
         MainWindow window;
-        window.resize(1000, 800);
+        window.resize(1440, 900);  // the canvas shares the centre with the preview player
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         QVERIFY(window.openImageFile(m_imagePath));
@@ -220,7 +220,7 @@ private Q_SLOTS:
 
         // Make room to move: shrink the crop with the wheel first (one notch up enlarges, down shrinks).
         const QPointF centre = canvas->cropRectInWidget().center();
-        QWheelEvent wheel(centre, canvas->mapToGlobal(centre), QPoint(), QPoint(0, -240), Qt::NoButton, Qt::NoModifier,
+        QWheelEvent wheel(centre, canvas->mapToGlobal(centre), QPoint(), QPoint(0, -720), Qt::NoButton, Qt::NoModifier,
                           Qt::NoScrollPhase, false);
         QCoreApplication::sendEvent(canvas, &wheel);
         const QRect shrunk = canvas->crop();
@@ -266,6 +266,62 @@ private Q_SLOTS:
         // 640 x 480 is narrower than 16:10: full width, 400 rows, centred.
         QCOMPARE(window.canvas()->crop(), QRect(0, 40, 640, 400));
         QCOMPARE(window.project().crop(), QRect(0, 40, 640, 400));
+    }
+
+    void modelAndCropEditsUndo() {
+        MainWindow window;
+        window.resize(1440, 900);
+        window.show();
+        QVERIFY(window.openImageFile(m_imagePath));
+        QUndoStack* undo = window.document()->undoStack();
+        QCOMPARE(undo->count(), 0);  // opening an image is not an edit
+        window.canvas()->setCrop(QRect(0, 0, 300, 300));
+        QCOMPARE(window.project().crop(), QRect(0, 0, 300, 300));
+        findAction(&window, QStringLiteral("Cinemo"))->trigger();
+        QCOMPARE(window.project().model().kind, sm::core::ModelKind::Cinemo);
+        QCOMPARE(window.canvas()->crop(), QRect(0, 40, 640, 400));
+
+        undo->undo();  // model and its crop in one step
+        QCOMPARE(window.project().model().kind, sm::core::ModelKind::Pix2Gif);
+        QCOMPARE(window.project().crop(), QRect(0, 0, 300, 300));
+        QCOMPARE(window.canvas()->crop(), QRect(0, 0, 300, 300));
+        QCOMPARE(window.canvas()->targetSize(), QSize(256, 256));
+        QVERIFY(findAction(&window, QStringLiteral("Pix2Gif"))->isChecked());
+        undo->undo();
+        QCOMPARE(window.canvas()->crop(), QRect(80, 0, 480, 480));
+        QCOMPARE(window.project().crop(), QRect(80, 0, 480, 480));
+        undo->redo();
+        undo->redo();
+        QCOMPARE(window.project().model().kind, sm::core::ModelKind::Cinemo);
+        QCOMPARE(window.canvas()->crop(), QRect(0, 40, 640, 400));
+    }
+
+    void pasteImageFromClipboard() {
+        MainWindow window;
+        window.show();
+        QClipboard* clipboard = QGuiApplication::clipboard();
+        clipboard->setImage(quadrants());
+        if (clipboard->image().isNull())
+            QSKIP("this platform has no clipboard");
+        QAction* paste = findAction(&window, QStringLiteral("Paste Image"));
+        QVERIFY(paste);
+        QCOMPARE(paste->shortcut(), QKeySequence(QKeySequence::Paste));
+        paste->trigger();
+        QVERIFY(takeErrorDialogs(&window).isEmpty());
+        QCOMPARE(window.project().sourceImage().size(), QSize(640, 480));
+        QVERIFY(window.project().sourcePath().isEmpty());
+        QCOMPARE(window.canvas()->crop(), QRect(80, 0, 480, 480));
+
+        // A copied file pastes as that file.
+        auto* mime = new QMimeData;
+        mime->setUrls({QUrl::fromLocalFile(m_imagePath)});
+        clipboard->setMimeData(mime);
+        QVERIFY(window.pasteImage());
+        QCOMPARE(window.project().sourcePath(), QFileInfo(m_imagePath).absoluteFilePath());
+
+        clipboard->clear();
+        QVERIFY(!window.pasteImage());
+        QCOMPARE(takeErrorDialogs(&window).size(), 1);
     }
 
     void saveAndReopenProject() {
@@ -357,27 +413,6 @@ private Q_SLOTS:
         // Saving for real makes the recovery copy obsolete.
         QVERIFY(window.saveProjectTo(m_dir.filePath(QStringLiteral("autosaved"))));
         QVERIFY(root.entryList({QStringLiteral("*.smproj")}, QDir::Dirs).isEmpty());
-    }
-
-    void screenshotWithImage() {
-        const QString output = qEnvironmentVariable("STILLMOTION_SCREENSHOT");
-        if (output.isEmpty())
-            QSKIP("set STILLMOTION_SCREENSHOT=<file.png> to write the documentation screenshot");
-        QString image = qEnvironmentVariable("STILLMOTION_SCREENSHOT_IMAGE",
-                                             QStringLiteral("/usr/share/doc/opencv-doc/examples/data/fruits.jpg"));
-        if (!QFileInfo::exists(image))
-            image = m_imagePath;
-        MainWindow window;
-        window.resize(1100, 720);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
-        QVERIFY(window.openImageFile(image));
-        // Nudge the crop off-centre so the screenshot shows it is adjustable.
-        const QRect crop = window.canvas()->crop();
-        window.canvas()->setCrop(sm::core::scaleCrop(crop, 0.8, window.canvas()->image().size(), QSize(256, 256))
-                                     .translated(-crop.width() / 10, 0));
-        QCoreApplication::processEvents();  // let the status bar lay out its new text before grabbing
-        QVERIFY(window.grab().save(output));
     }
 };
 
