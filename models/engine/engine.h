@@ -1,0 +1,108 @@
+#pragma once
+// The engine's public API: everything the studio and the CLI need from models/, and nothing else.
+// No LibTorch types appear here, so core/bridge can include it from a .cpp and the UI never sees torch.
+//
+//   sm::engine::LoadOptions options;                       // CPU float32, all cores
+//   auto model = sm::engine::loadModel("resources/models/pix2gif-demo", options);   // throws sm::Error
+//   sm::engine::GenerateParams params;
+//   params.source = image;                                  // RGB888, any size: fitted to the model's resolution
+//   params.frames = {{"a red star drifts to the left", 4, 1371}, {"", 8, 1371}};
+//   sm::engine::GenerateCallbacks callbacks;
+//   callbacks.onFrame = [](int index, const sm::engine::RgbImage& frame) { ... };
+//   callbacks.cancel = &cancelFlag;                         // checked between denoising steps
+//   sm::engine::generate(*model, params, callbacks);       // throws sm::CancelledError when cancelled
+//
+// Thread-safety: a Model is immutable after loading and may be shared; generate() on one Model must not run on
+// two threads at once (the studio has one inference thread that owns the model). Callbacks run on the calling
+// thread, between steps; keep them short.
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace sm::engine {
+
+/// An 8-bit RGB image, rows top to bottom, 3 bytes per pixel, no padding.
+struct RgbImage {
+    int width = 0;
+    int height = 0;
+    std::vector<uint8_t> pixels;  // width * height * 3
+    bool isNull() const { return width <= 0 || height <= 0; }
+};
+
+enum class Architecture { Pix2Gif, Cinemo };
+
+enum class Precision { Float32, Float16, BFloat16 };
+
+struct ModelInfo {
+    Architecture architecture = Architecture::Pix2Gif;
+    std::string name;         // from the model card, else the file name
+    std::string path;         // what was loaded
+    int width = 256;          // the resolution the model generates at
+    int height = 256;
+    int64_t parameters = 0;   // total parameter count
+    Precision precision = Precision::Float32;
+    std::string device;       // "cpu", "cuda:0"
+    std::string description;  // one line for the model manager (provenance, training data)
+    int minMotion = 2;        // Pix2Gif: the trained motion range; values outside are clamped with a warning
+    int maxMotion = 19;
+};
+
+struct LoadOptions {
+    std::string device = "cpu";  // "cpu", "cuda", "cuda:N"; "auto" = CUDA when available
+    Precision precision = Precision::Float32;
+    int threads = 0;             // CPU threads; 0 = all cores
+};
+
+class Model;  // opaque: a loaded bundle of weights (UNet, VAE, text encoder, ...)
+
+/// Loads a model file or folder: our safetensors + model card, a Pix2Gif Lightning .ckpt, an SD-1.5 or
+/// InstructPix2Pix checkpoint (turned into a fresh Pix2Gif). Throws sm::Error with a message saying what to do.
+std::shared_ptr<Model> loadModel(const std::string& path, const LoadOptions& options = {});
+
+ModelInfo modelInfo(const Model& model);
+
+/// One output frame. An empty prompt inherits GenerateParams::prompt.
+struct FrameRequest {
+    std::string prompt;
+    int motion = 11;      // Pix2Gif optical-flow magnitude in pixels (trained range 2..19)
+    uint64_t seed = 1371;
+};
+
+enum class Sampler { EulerAncestral, Euler, DpmPP2MKarras, Ddim };
+
+struct GenerateParams {
+    RgbImage source;
+    std::string prompt;               // the project prompt (a caption; the motion sentence is added by the model)
+    std::vector<FrameRequest> frames;
+    Sampler sampler = Sampler::EulerAncestral;
+    int steps = 100;                  // the authors' default; 20 with DpmPP2MKarras is the fast preview preset
+    float textScale = 7.5f;
+    float imageScale = 1.8f;
+    bool differentNoisePerFrame = false;  // false = the authors' behaviour: every frame re-seeds identically
+    int previewEvery = 5;             // deliver a cheap latent preview every N steps (0 = never)
+};
+
+struct StepProgress {
+    int frame = 0;        // index into GenerateParams::frames
+    int step = 0;         // 1-based step within the frame
+    int totalSteps = 0;
+    double secondsElapsed = 0;
+    double secondsRemaining = 0;  // ETA over all frames, from the measured step time
+};
+
+struct GenerateCallbacks {
+    std::function<void(const StepProgress&)> onStep;
+    std::function<void(int frame, const RgbImage& preview)> onPreview;  // cheap latent→RGB projection
+    std::function<void(int frame, const RgbImage& image)> onFrame;      // the decoded frame at source size
+    std::function<void(const std::string& message)> onWarning;          // e.g. motion clamped to 2..19
+    const std::atomic<bool>* cancel = nullptr;                          // polled between steps
+};
+
+/// Generates params.frames one by one. Throws sm::CancelledError when *cancel became true (within one step),
+/// sm::ArgumentError for unusable parameters, sm::Error for anything else.
+void generate(Model& model, const GenerateParams& params, const GenerateCallbacks& callbacks);
+
+}  // namespace sm::engine
