@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -27,6 +28,14 @@ std::string LoadReport::summary(size_t maxItems) const {
     list("missing keys", missing);
     list("unexpected keys", unexpected);
     list("keys with the wrong shape", mismatched);
+    if (!prefixHint.empty()) {
+        out << "hint: the file's keys carry the prefix '" << prefixHint
+            << "'; select them with sm::io::withPrefix(dict, \"" << prefixHint << "\")\n";
+    }
+    if (!missingPrefixHint.empty()) {
+        out << "hint: the module's keys start with '" << missingPrefixHint
+            << "', which the file's keys lack; add it with sm::io::addPrefix\n";
+    }
     if (ok()) {
         out << loaded << " tensors loaded";
     }
@@ -42,6 +51,76 @@ StateDict moduleStateDict(const torch::nn::Module& module) {
         out[item.key()] = item.value();
     }
     return out;
+}
+
+namespace {
+
+// The prefix p with p + missing == unexpected for most pairs: what separates the file's names from the module's.
+std::string commonPrefix(const std::vector<std::string>& longer, const std::vector<std::string>& shorter) {
+    if (longer.empty() || shorter.empty()) {
+        return {};
+    }
+    const std::set<std::string> targets(shorter.begin(), shorter.end());
+    std::map<std::string, size_t> votes;
+    for (const std::string& key : longer) {
+        for (size_t dot = key.find('.'); dot != std::string::npos; dot = key.find('.', dot + 1)) {
+            if (targets.count(key.substr(dot + 1))) {
+                ++votes[key.substr(0, dot + 1)];
+                break;
+            }
+        }
+    }
+    std::string best;
+    size_t bestVotes = 0;
+    for (const auto& [prefix, count] : votes) {
+        if (count > bestVotes) {
+            best = prefix;
+            bestVotes = count;
+        }
+    }
+    // A prefix explaining a handful of keys is a coincidence, not a layout difference.
+    return bestVotes * 2 >= shorter.size() ? best : std::string();
+}
+
+void addHints(LoadReport& report) {
+    report.prefixHint = commonPrefix(report.unexpected, report.missing);
+    if (report.prefixHint.empty()) {
+        report.missingPrefixHint = commonPrefix(report.missing, report.unexpected);
+    }
+}
+
+}  // namespace
+
+LoadReport checkModuleWeights(const torch::nn::Module& module, const StateDict& dict) {
+    LoadReport report;
+    std::set<std::string> used;
+    auto check = [&](const std::string& name, const torch::Tensor& target) {
+        const auto it = dict.find(name);
+        if (it == dict.end()) {
+            report.missing.push_back(name);
+            return;
+        }
+        used.insert(name);
+        if (it->second.sizes() != target.sizes()) {
+            report.mismatched.push_back(name + ": file " + shapeString(it->second.sizes()) + ", model " +
+                                        shapeString(target.sizes()));
+            return;
+        }
+        ++report.loaded;
+    };
+    for (const auto& item : module.named_parameters(true)) {
+        check(item.key(), item.value());
+    }
+    for (const auto& item : module.named_buffers(true)) {
+        check(item.key(), item.value());
+    }
+    for (const auto& entry : dict) {
+        if (!used.count(entry.first)) {
+            report.unexpected.push_back(entry.first);
+        }
+    }
+    addHints(report);
+    return report;
 }
 
 LoadReport loadModuleWeights(torch::nn::Module& module, const StateDict& dict, const std::string& source,
@@ -82,8 +161,9 @@ LoadReport loadModuleWeights(torch::nn::Module& module, const StateDict& dict, c
             report.unexpected.push_back(name);
         }
     }
-    const bool acceptable = report.missing.empty() && report.mismatched.empty() &&
-                            (options.ignoreUnexpected || report.unexpected.empty());
+    addHints(report);
+    const bool acceptable =
+        report.missing.empty() && report.mismatched.empty() && (options.ignoreUnexpected || report.unexpected.empty());
     if (options.strict && !acceptable) {
         throw WeightsError(source + ": weights do not match the model:\n" + report.summary());
     }
