@@ -18,6 +18,8 @@ if ((${#missing[@]})); then
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
+# ccache hits across clone locations need paths relative to the checkout.
+export CCACHE_BASEDIR="$root"
 jobs="$(nproc)"
 cmake --preset release >/dev/null
 cmake --build --preset release -j "$jobs"

@@ -9,11 +9,9 @@
 #include <mutex>
 #include <stdexcept>
 
-#if STILLMOTION_HAVE_ENGINE
 #include "engine/engine.h"
 #include "runtime/error.h"
 #include "runtime/log.h"
-#endif
 
 Q_LOGGING_CATEGORY(lcEngineBackend, "stillmotion.bridge.engine")
 
@@ -23,8 +21,6 @@ bool isKnownSampler(const QString& name) {
     return name == QLatin1String(kSamplerEulerAncestral) || name == QLatin1String(kSamplerEuler) ||
            name == QLatin1String(kSamplerDpmPP2MKarras) || name == QLatin1String(kSamplerDdim);
 }
-
-#if STILLMOTION_HAVE_ENGINE
 
 namespace {
 
@@ -211,43 +207,6 @@ bool engineAvailable() {
 std::unique_ptr<GenerationBackend> makeEngineBackend() {
     return std::make_unique<EngineBackend>();
 }
-
-#else  // !STILLMOTION_HAVE_ENGINE
-
-namespace {
-
-class MissingEngineBackend final : public GenerationBackend {
-public:
-    QString name() const override { return QStringLiteral("no engine"); }
-    ModelDescription loadModel(const QString&, const BackendLoadOptions&) override {
-        throw std::runtime_error(message());
-    }
-    bool hasModel() const override { return false; }
-    void unloadModel() override {}
-    void generate(const GenerationRequest&, const GenerationCallbacks&) override {
-        throw std::runtime_error(message());
-    }
-
-private:
-    static std::string message() {
-        return QCoreApplication::translate("sm::core::EngineBackend",
-                                           "This build of Stillmotion has no inference engine (models/engine was not "
-                                           "compiled in). Install a build with the engine to generate frames.")
-            .toStdString();
-    }
-};
-
-}  // namespace
-
-bool engineAvailable() {
-    return false;
-}
-
-std::unique_ptr<GenerationBackend> makeEngineBackend() {
-    return std::make_unique<MissingEngineBackend>();
-}
-
-#endif
 
 GenerationBackendFactory engineBackendFactory() {
     return [] { return makeEngineBackend(); };

@@ -151,6 +151,48 @@ std::shared_ptr<Model> loadModel(const std::string& path, const LoadOptions& opt
 
 ModelInfo modelInfo(const Model& model) { return model.info; }
 
+ModelInfo createPix2Gif(const CreateOptions& options) {
+    if (options.output.empty()) {
+        throw ArgumentError("no output file given for the new model");
+    }
+    torch::NoGradGuard noGrad;
+    const std::string tokenizerFrom = options.from.empty() ? options.output : options.from;
+    const text::ClipTokenizer tokenizer = findTokenizer(tokenizerFrom);
+    pix2gif::Pix2GifModel model{nullptr};
+    if (options.from.empty()) {
+        pix2gif::Pix2GifConfig config;
+        if (options.randomSize == "tiny") {
+            config = pix2gif::Pix2GifConfig::tiny();
+        } else if (options.randomSize == "full") {
+            config = pix2gif::Pix2GifConfig::full();
+        } else {
+            throw ArgumentError("unknown random model size '" + options.randomSize + "' (use tiny or full)");
+        }
+        model = pix2gif::randomPix2GifModel(config, tokenizer, options.seed);
+    } else {
+        if (!fs::exists(options.from)) {
+            throw WeightsError(options.from + ": file not found");
+        }
+        torch::manual_seed(options.seed);  // the fresh FlowNet and motion table
+        model = pix2gif::loadPix2GifModel(options.from, tokenizer);
+    }
+    model->card().name = options.name.empty() ? fs::path(options.output).stem().string() : options.name;
+    if (!options.description.empty()) {
+        model->card().description = options.description;
+    }
+    pix2gif::savePix2GifModel(model, options.output);
+    ModelInfo info;
+    info.architecture = Architecture::Pix2Gif;
+    info.name = model->card().name;
+    info.path = options.output;
+    info.description = model->card().provenance;
+    info.width = info.height = static_cast<int>(model->config().imageSize());
+    for (const auto& p : model->parameters()) {
+        info.parameters += p.numel();
+    }
+    return info;
+}
+
 void generate(Model& model, const GenerateParams& params, const GenerateCallbacks& callbacks) {
     // Thread-local state belongs to the thread that runs the job (the studio's inference thread).
     initComputeThread();

@@ -101,6 +101,20 @@ struct GenerateCallbacks {
     const std::atomic<bool>* cancel = nullptr;                          // polled between steps
 };
 
+/// How to make a new Pix2Gif model file (stillmotion-cli create-model, the model manager).
+struct CreateOptions {
+    std::string from;          // an SD-1.5 / InstructPix2Pix / Pix2Gif checkpoint or diffusers folder; empty = random
+    std::string randomSize = "tiny";  // with an empty `from`: "tiny" (a 32×32 fixture) or "full" (SD-1.5 sizes)
+    std::string output;        // the .safetensors file to write (atomically)
+    std::string name;          // model card name; default: the output file's stem
+    std::string description;   // model card description
+    uint64_t seed = 0;         // initialisation seed of random and fresh parts
+};
+
+/// Creates a Pix2Gif model file: from a checkpoint (first conv widened to 12 channels, FlowNet and motion table
+/// fresh) or entirely random. Returns the new model's info. Throws sm::Error with a readable message.
+ModelInfo createPix2Gif(const CreateOptions& options);
+
 /// Generates params.frames one by one. Throws sm::CancelledError when *cancel became true (within one step),
 /// sm::ArgumentError for unusable parameters, sm::Error for anything else.
 void generate(Model& model, const GenerateParams& params, const GenerateCallbacks& callbacks);

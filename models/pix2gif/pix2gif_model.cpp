@@ -121,6 +121,25 @@ Pix2GifConfig Pix2GifConfig::fromJson(const nlohmann::json& json) {
 
 Pix2GifConfig Pix2GifConfig::full() { return {}; }
 
+Pix2GifConfig Pix2GifConfig::tiny() {
+    Pix2GifConfig c;
+    c.unet.modelChannels = 32;
+    c.unet.channelMult = {1, 2};
+    c.unet.numResBlocks = 1;
+    c.unet.attentionResolutions = {2};
+    c.unet.numHeads = 2;
+    c.unet.contextDim = 48;
+    c.vae.blockOutChannels = {32, 32, 32};
+    c.vae.layersPerBlock = 1;
+    c.text.width = 48;
+    c.text.heads = 2;
+    c.text.layers = 1;
+    c.text.mlpHidden = 96;
+    c.flownet.ngf = 16;
+    c.motion.dim = 48;
+    return c;
+}
+
 // ----------------------------------------------------------------------------------------------------------------
 Pix2GifModelImpl::Pix2GifModelImpl(Pix2GifConfig config, text::ClipTokenizer tokenizer)
     : m_config(std::move(config)),

@@ -53,6 +53,9 @@ struct Pix2GifConfig {
     static Pix2GifConfig fromJson(const nlohmann::json& json);  // throws sm::ArgumentError naming the field
     /// The real Pix2Gif (SD-1.5 sizes).
     static Pix2GifConfig full();
+    /// The smallest Pix2Gif whose parts fit together, for fixtures: text width 48 gives the FlowNet injection a
+    /// 4×4 map (floor(47 / 3) + 1 = 16), so ngf 16 and an 8×8 latent; a 3-level VAE makes that 32×32 images.
+    static Pix2GifConfig tiny();
 };
 
 /// Human-facing facts saved with the weights (the model manager shows them).

@@ -19,27 +19,7 @@ namespace {
 
 const std::string kVocab = std::string(STILLMOTION_SOURCE_DIR) + "/resources/clip/bpe_simple_vocab_16e6.txt.gz";
 
-/// The smallest Pix2Gif whose parts fit together: text width 48 gives the FlowNet injection a 4×4 map
-/// (floor(47 / 3) + 1 = 16 = 4²), so ngf = 16 and the latent is 8×8; a 3-level VAE makes that a 32×32 image.
-pix2gif::Pix2GifConfig tinyConfig() {
-    pix2gif::Pix2GifConfig c;
-    c.unet.inChannels = 12;
-    c.unet.modelChannels = 32;
-    c.unet.channelMult = {1, 2};
-    c.unet.numResBlocks = 1;
-    c.unet.attentionResolutions = {2};
-    c.unet.numHeads = 2;
-    c.unet.contextDim = 48;
-    c.vae.blockOutChannels = {32, 32, 32};
-    c.vae.layersPerBlock = 1;
-    c.text.width = 48;
-    c.text.heads = 2;
-    c.text.layers = 1;
-    c.text.mlpHidden = 96;
-    c.flownet.ngf = 16;
-    c.motion.dim = 48;
-    return c;
-}
+pix2gif::Pix2GifConfig tinyConfig() { return pix2gif::Pix2GifConfig::tiny(); }
 
 engine::RgbImage gradientImage(int width, int height) {
     engine::RgbImage image;
