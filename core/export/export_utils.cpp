@@ -59,6 +59,19 @@ QVector<qint64> frameTimestampsMs(int frameCount, double fps) {
 }
 
 // Checked in open() so a wrong output path fails before minutes of encoding, not at the final write.
+QString frameSizeMismatch(const QString& path, qsizetype frameNumber, QSize frame, QSize expected) {
+    if (frame == expected) {
+        return {};
+    }
+    return QStringLiteral("%1: frame %2 is %3x%4, expected %5x%6")
+        .arg(path)
+        .arg(frameNumber)
+        .arg(frame.width())
+        .arg(frame.height())
+        .arg(expected.width())
+        .arg(expected.height());
+}
+
 bool checkWritableTarget(const QString& path, QString* error) {
     const QFileInfo info(path);
     const QFileInfo parent(info.absolutePath());

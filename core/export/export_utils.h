@@ -28,6 +28,10 @@ QVector<qint64> frameTimestampsMs(int frameCount, double fps);
 // Checks that a file can be created at `path` (parent folder exists and is writable). Names the file on failure.
 bool checkWritableTarget(const QString& path, QString* error);
 
+// Empty when `frame` has the size the encoder was opened with, else "<path>: frame N is WxH, expected WxH"
+// (N 1-based).
+QString frameSizeMismatch(const QString& path, qsizetype frameNumber, QSize frame, QSize expected);
+
 // Writes `data` to `path` through QSaveFile (temporary file + rename), so readers never see a partial file.
 bool writeFileAtomically(const QString& path, const QByteArray& data, QString* error);
 

@@ -270,14 +270,9 @@ bool GifEncoder::addFrame(const QImage& frame, QString* error) {
     if (isCancelled()) {
         return failCancelled(error, m_path);
     }
-    if (frame.size() != m_frameSize) {
-        return fail(error, QStringLiteral("%1: frame %2 is %3x%4, expected %5x%6")
-                               .arg(m_path)
-                               .arg(m_frames.size() + 1)
-                               .arg(frame.width())
-                               .arg(frame.height())
-                               .arg(m_frameSize.width())
-                               .arg(m_frameSize.height()));
+    if (const QString mismatch = frameSizeMismatch(m_path, m_frames.size() + 1, frame.size(), m_frameSize);
+        !mismatch.isEmpty()) {
+        return fail(error, mismatch);
     }
     // GIF transparency is reserved for frame differencing, so input alpha is flattened onto the matte colour.
     m_frames.append(flattenToRgb888(frame, m_settings.matteColor));

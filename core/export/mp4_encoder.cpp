@@ -256,14 +256,9 @@ bool Mp4Encoder::addFrame(const QImage& frame, QString* error) {
         release(true);
         return failCancelled(error, m_path);
     }
-    if (frame.size() != m_inputSize) {
-        return fail(error, QStringLiteral("%1: frame %2 is %3x%4, expected %5x%6")
-                               .arg(m_path)
-                               .arg(m_added + 1)
-                               .arg(frame.width())
-                               .arg(frame.height())
-                               .arg(m_inputSize.width())
-                               .arg(m_inputSize.height()));
+    if (const QString mismatch = frameSizeMismatch(m_path, m_added + 1, frame.size(), m_inputSize);
+        !mismatch.isEmpty()) {
+        return fail(error, mismatch);
     }
     // H.264 has no alpha: transparent pixels are composited onto the matte colour first.
     const QImage rgb = flattenToRgb888(frame, m_settings.matteColor);

@@ -84,14 +84,9 @@ bool PngSequenceEncoder::addFrame(const QImage& frame, QString* error) {
         m_open = false;
         return failCancelled(error, m_path);
     }
-    if (frame.size() != m_frameSize) {
-        return fail(error, QStringLiteral("%1: frame %2 is %3x%4, expected %5x%6")
-                               .arg(m_path)
-                               .arg(m_added + 1)
-                               .arg(frame.width())
-                               .arg(frame.height())
-                               .arg(m_frameSize.width())
-                               .arg(m_frameSize.height()));
+    if (const QString mismatch = frameSizeMismatch(m_path, m_added + 1, frame.size(), m_frameSize);
+        !mismatch.isEmpty()) {
+        return fail(error, mismatch);
     }
     // Frames go to disk as they arrive, so a long export never holds all frames in memory.
     const QString file = m_staging->filePath(pngSequenceFileName(m_added));

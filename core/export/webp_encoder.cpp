@@ -133,14 +133,9 @@ bool WebPEncoder::addFrame(const QImage& frame, QString* error) {
     if (isCancelled()) {
         return failCancelled(error, m_path);
     }
-    if (frame.size() != m_frameSize) {
-        return fail(error, QStringLiteral("%1: frame %2 is %3x%4, expected %5x%6")
-                               .arg(m_path)
-                               .arg(m_frames.size() + 1)
-                               .arg(frame.width())
-                               .arg(frame.height())
-                               .arg(m_frameSize.width())
-                               .arg(m_frameSize.height()));
+    if (const QString mismatch = frameSizeMismatch(m_path, m_frames.size() + 1, frame.size(), m_frameSize);
+        !mismatch.isEmpty()) {
+        return fail(error, mismatch);
     }
     // Kept in memory (not encoded yet): ping-pong needs the frames again and a size budget re-encodes them.
     m_frames.append(frame.convertToFormat(QImage::Format_RGBA8888));
