@@ -7,6 +7,7 @@
 #include <QTranslator>
 
 #include "app_settings.h"
+#include "bridge/pix2gif_training_backend.h"
 #include "main_window.h"
 
 int main(int argc, char* argv[]) {
@@ -38,6 +39,8 @@ int main(int argc, char* argv[]) {
                                  QStringLiteral("[file]"));
     parser.process(app);
 
+    // The Project panel's trainer: registered before the window asks for one.
+    sm::core::registerPix2GifTrainingBackend();
     sm::ui::MainWindow window;
     window.show();
     const QStringList files = parser.positionalArguments();

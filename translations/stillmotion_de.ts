@@ -2,9 +2,62 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de">
 <context>
+    <name>Pix2GifTrainingBackend</name>
+    <message>
+        <location filename="../core/bridge/pix2gif_training_backend.cpp" line="+110"/>
+        <source>training is already running; stop it first</source>
+        <translation>das Training läuft bereits; beenden Sie es zuerst</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>no training pairs: import clips in the Dataset tab first</source>
+        <translation>keine Trainingspaare: importieren Sie zuerst Clips im Reiter „Datensatz“</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>no base model: choose a Pix2Gif model (or an SD-1.5 checkpoint) to start from</source>
+        <translation>kein Ausgangsmodell: wählen Sie ein Pix2Gif-Modell (oder einen SD-1.5-Checkpoint) als Ausgangspunkt</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>base model %1 not found; choose an existing model file or folder</source>
+        <translation>Ausgangsmodell %1 nicht gefunden; wählen Sie eine vorhandene Modelldatei oder einen vorhandenen Modellordner</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>choose an output folder for checkpoints and samples</source>
+        <translation>wählen Sie einen Ausgabeordner für Checkpoints und Beispielbilder</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1 training is not available: the CPU trainer trains in float32</source>
+        <translation>Training in %1 ist nicht verfügbar: der CPU-Trainer trainiert in float32</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>%1 is not a Pix2Gif model</source>
+        <translation>%1 ist kein Pix2Gif-Modell</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>cannot read the base model: %1</source>
+        <translation>das Ausgangsmodell kann nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>cannot create the output folder %1</source>
+        <translation>der Ausgabeordner %1 kann nicht angelegt werden</translation>
+    </message>
+    <message>
+        <location line="+67"/>
+        <source>cannot prepare the training data: %1</source>
+        <translation>die Trainingsdaten können nicht vorbereitet werden: %1</translation>
+    </message>
+</context>
+<context>
     <name>main</name>
     <message>
-        <location filename="../app/main.cpp" line="+33"/>
+        <location filename="../app/main.cpp" line="+34"/>
         <source>Still image to animation studio</source>
         <translation>Animationsstudio für Standbilder</translation>
     </message>
@@ -17,31 +70,46 @@
 <context>
     <name>sm::core::EngineBackend</name>
     <message>
-        <location filename="../core/bridge/engine_backend.cpp" line="+135"/>
+        <location filename="../core/bridge/engine_backend.cpp" line="+110"/>
+        <source>reading weights</source>
+        <translation>lese Gewichte</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>building the model</source>
+        <translation>baue das Modell auf</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>moving to the device</source>
+        <translation>übertrage auf das Gerät</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>loaded</source>
+        <translation>geladen</translation>
+    </message>
+    <message>
+        <location line="+28"/>
         <source>%1: not found. Add the weights again in the Model Manager, or pick another model.</source>
         <translation>%1: nicht gefunden. Fügen Sie die Gewichte in der Modellverwaltung erneut hinzu oder wählen Sie ein anderes Modell.</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+42"/>
         <source>No model is loaded. Pick a model first.</source>
         <translation>Kein Modell geladen. Wählen Sie zuerst ein Modell.</translation>
-    </message>
-    <message>
-        <location line="+74"/>
-        <source>This build of Stillmotion has no inference engine (models/engine was not compiled in). Install a build with the engine to generate frames.</source>
-        <translation>Diese Stillmotion-Version enthält keine Inferenz-Engine (models/engine wurde nicht mitkompiliert). Installieren Sie eine Version mit Engine, um Einzelbilder zu erzeugen.</translation>
     </message>
 </context>
 <context>
     <name>sm::ui::ExportDialog</name>
     <message>
         <location filename="../ui/export_dialog.cpp" line="+61"/>
-        <location line="+197"/>
+        <location line="+200"/>
         <source>Export Animation</source>
         <translation>Animation exportieren</translation>
     </message>
     <message>
-        <location line="-192"/>
+        <location line="-195"/>
         <source>GIF animation</source>
         <translation>GIF-Animation</translation>
     </message>
@@ -79,6 +147,11 @@
         <location line="+2"/>
         <source>Browse…</source>
         <translation>Durchsuchen…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Choose the file to write.</source>
+        <translation>Die zu schreibende Datei wählen.</translation>
     </message>
     <message>
         <location line="+4"/>
@@ -176,7 +249,12 @@
         <translation> MB</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+2"/>
+        <source>The largest file size to aim for (with Fit under checked).</source>
+        <translation>Die größte angestrebte Dateigröße (wenn „Kleiner als“ aktiviert ist).</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Size budget</source>
         <translation>Größenbudget</translation>
     </message>
@@ -192,6 +270,11 @@
         <location line="+13"/>
         <source>Export</source>
         <translation>Exportieren</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Encode the frames and write the file; the dialog stays open with the result.</source>
+        <translation>Die Einzelbilder kodieren und die Datei schreiben; der Dialog bleibt mit dem Ergebnis geöffnet.</translation>
     </message>
     <message>
         <location line="+98"/>
@@ -699,7 +782,12 @@
         <translation>Diffusions-Zeitschritt, bei dem die Quelle verrauscht wird (0–999, Standard 975). Niedriger bewahrt mehr von der Quelle; höher lässt dem Modell mehr Freiheit.</translation>
     </message>
     <message>
-        <location line="-4"/>
+        <location line="+176"/>
+        <source>No model found: add one in the Model Manager</source>
+        <translation>Kein Modell gefunden: fügen Sie eines in der Modellverwaltung hinzu</translation>
+    </message>
+    <message>
+        <location line="-180"/>
         <source>Low-pass ratio</source>
         <translation>Tiefpass-Anteil</translation>
     </message>
@@ -769,12 +857,7 @@
         <translation>unterschiedlich</translation>
     </message>
     <message>
-        <location line="+58"/>
-        <source>Default (none installed)</source>
-        <translation>Standard (keine installiert)</translation>
-    </message>
-    <message>
-        <location line="+1"/>
+        <location line="+59"/>
         <source>Default (%1)</source>
         <translation>Standard (%1)</translation>
     </message>
@@ -815,12 +898,17 @@
 <context>
     <name>sm::ui::MainWindow</name>
     <message>
-        <location filename="../ui/main_window.cpp" line="+138"/>
+        <location filename="../ui/main_window.cpp" line="+139"/>
         <source>The source image. The bright rectangle is what the model sees: drag it to move it, click to centre it there, turn the mouse wheel to resize it.</source>
         <translation>Das Quellbild. Das helle Rechteck ist, was das Modell sieht: ziehen zum Verschieben, klicken zum Zentrieren an dieser Stelle, Mausrad zum Ändern der Größe.</translation>
     </message>
     <message>
-        <location line="+69"/>
+        <location line="+59"/>
+        <source>loading %1: %2 (%3%)</source>
+        <translation>lade %1: %2 (%3 %)</translation>
+    </message>
+    <message>
+        <location line="+30"/>
         <source>Open an image to start (Ctrl+O), paste one (Ctrl+V) or drop one onto the window.</source>
         <translation>Öffnen Sie zum Start ein Bild (Strg+O), fügen Sie eines ein (Strg+V) oder ziehen Sie eines auf das Fenster.</translation>
     </message>
@@ -1293,12 +1381,12 @@ Die vorherige Speicherung, falls vorhanden, ist unverändert.</translation>
         <translation>Die automatische Sicherung kann nicht verworfen werden</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+40"/>
         <source>Settings saved. Device, threads and precision apply to the next model load; the language to the next start.</source>
         <translation>Einstellungen gespeichert. Gerät, Threads und Genauigkeit gelten ab dem nächsten Laden eines Modells, die Sprache ab dem nächsten Start.</translation>
     </message>
     <message>
-        <location line="+58"/>
+        <location line="+59"/>
         <source>Select the frames to regenerate in the timeline first.</source>
         <translation>Wählen Sie zuerst in der Zeitleiste die neu zu erzeugenden Einzelbilder.</translation>
     </message>
@@ -1313,7 +1401,17 @@ Die vorherige Speicherung, falls vorhanden, ist unverändert.</translation>
         <translation>Öffnen Sie zuerst ein Bild (Datei ▸ Bild öffnen, Strg+V zum Einfügen oder auf das Fenster ziehen).</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+16"/>
+        <source>Describe the motion first</source>
+        <translation>Beschreiben Sie zuerst die Bewegung</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Frame %1 has no prompt and the project prompt is empty. The model animates what the prompt describes: type one in the Generate panel (e.g. “the boat drifts to the right”), or give the frame its own prompt in the Frame panel.</source>
+        <translation>Einzelbild %1 hat keinen Prompt, und der Projekt-Prompt ist leer. Das Modell animiert, was der Prompt beschreibt: Geben Sie im Bereich „Erzeugen“ einen ein (z. B. „das Boot treibt nach rechts“) oder geben Sie dem Einzelbild im Bereich „Einzelbild“ einen eigenen Prompt.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>No model to generate with</source>
         <translation>Kein Modell zum Erzeugen</translation>
     </message>
@@ -1436,17 +1534,17 @@ Die vorherige Speicherung, falls vorhanden, ist unverändert.</translation>
 <context>
     <name>sm::ui::ModelCatalog</name>
     <message>
-        <location filename="../ui/model_catalog.cpp" line="+93"/>
+        <location filename="../ui/model_catalog.cpp" line="+114"/>
         <source>%1 was not found. It may have been moved, renamed or deleted: add it again from its new place, or remove it from the list.</source>
         <translation>%1 wurde nicht gefunden. Es wurde vielleicht verschoben, umbenannt oder gelöscht: Fügen Sie es vom neuen Ort wieder hinzu oder entfernen Sie es aus der Liste.</translation>
     </message>
     <message>
-        <location line="+50"/>
+        <location line="+49"/>
         <source>%1 does not exist.</source>
         <translation>%1 existiert nicht.</translation>
     </message>
     <message>
-        <location line="+123"/>
+        <location line="+122"/>
         <source>What to do: the weights are gone from %1. Add them again from their new place, or remove the entry.</source>
         <translation>Was zu tun ist: Die Gewichte sind nicht mehr unter %1. Fügen Sie sie vom neuen Ort wieder hinzu oder entfernen Sie den Eintrag.</translation>
     </message>
@@ -1471,9 +1569,14 @@ Die vorherige Speicherung, falls vorhanden, ist unverändert.</translation>
         <translation>Dieses Projekt verwendet die %1-Gewichte „%2“, die hier nicht installiert sind. Fügen Sie sie in der Modellverwaltung hinzu (Modell ▸ Modelle verwalten…) oder wählen Sie im Bereich „Erzeugen“ andere Gewichte.</translation>
     </message>
     <message>
+        <location line="+22"/>
+        <source>There are no usable %1 weights yet; a .safetensors or .ckpt file or a diffusers folder will do.</source>
+        <translation>Es gibt noch keine verwendbaren %1-Gewichte; eine .safetensors- oder .ckpt-Datei oder ein Diffusers-Ordner genügt.</translation>
+    </message>
+    <message>
         <location line="+16"/>
-        <source>No %1 weights are installed. Open the Model Manager (Model ▸ Manage Models…) and add a weights file or folder.</source>
-        <translation>Es sind keine %1-Gewichte installiert. Öffnen Sie die Modellverwaltung (Modell ▸ Modelle verwalten…) und fügen Sie eine Gewichtsdatei oder einen Ordner hinzu.</translation>
+        <source>No model found: add one in the Model Manager (Model ▸ Manage Models…).</source>
+        <translation>Kein Modell gefunden: fügen Sie eines in der Modellverwaltung hinzu (Modell ▸ Modelle verwalten…).</translation>
     </message>
 </context>
 <context>
@@ -1882,6 +1985,16 @@ Die vorherige Speicherung, falls vorhanden, ist unverändert.</translation>
         <translation>Entfernen</translation>
     </message>
     <message>
+        <location line="+1"/>
+        <source>Add a folder to search for model weights.</source>
+        <translation>Einen Ordner hinzufügen, in dem nach Modellgewichten gesucht wird.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Stop searching the selected folder (its files are not deleted).</source>
+        <translation>Den ausgewählten Ordner nicht mehr durchsuchen (seine Dateien werden nicht gelöscht).</translation>
+    </message>
+    <message>
         <location line="+8"/>
         <source>Model folders</source>
         <translation>Modellordner</translation>
@@ -1992,7 +2105,12 @@ Die vorherige Speicherung, falls vorhanden, ist unverändert.</translation>
         <translation>Gerät, Threads und Genauigkeit gelten ab dem nächsten Laden eines Modells, die Sprache ab dem nächsten Start.</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+15"/>
+        <source>Put every setting on this page back to its default (applied with OK).</source>
+        <translation>Alle Einstellungen dieser Seite auf ihren Standard zurücksetzen (wirksam mit OK).</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>Add Model Folder</source>
         <translation>Modellordner hinzufügen</translation>
     </message>
@@ -2063,7 +2181,7 @@ Die vorherige Speicherung, falls vorhanden, ist unverändert.</translation>
 <context>
     <name>sm::ui::TrainingPanel</name>
     <message>
-        <location filename="../ui/training_panel.cpp" line="+78"/>
+        <location filename="../ui/training_panel.cpp" line="+88"/>
         <source>The training engine is not available in this build. You can import and curate datasets; training needs a build with the trainer.</source>
         <translation>Die Trainings-Engine ist in dieser Version nicht verfügbar. Datensätze können Sie importieren und kuratieren; zum Trainieren brauchen Sie eine Version mit Trainer.</translation>
     </message>
@@ -2083,7 +2201,7 @@ Die vorherige Speicherung, falls vorhanden, ist unverändert.</translation>
         <translation>Schritt %1 — %2</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>Training failed: %1</source>
         <translation>Training fehlgeschlagen: %1</translation>
     </message>
@@ -2165,7 +2283,22 @@ Die vorherige Speicherung, falls vorhanden, ist unverändert.</translation>
         <translation>Paare</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+6"/>
+        <source>Cinemo motion level of each clip: 100 × (1 − mean SSIM) of consecutive frames of a 16-frame sample, 0 = still, 19 = most motion. Measured on the frames read for curation.</source>
+        <translation>Cinemo-Bewegungsstufe jedes Clips: 100 × (1 − mittlere SSIM) aufeinanderfolgender Einzelbilder einer Stichprobe aus 16 Bildern, 0 = still, 19 = stärkste Bewegung. Gemessen an den für die Kuratierung gelesenen Einzelbildern.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>SSIM motion level</source>
+        <translation>SSIM-Bewegungsstufe</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>clips</source>
+        <translation>Clips</translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>Dataset</source>
         <translation>Datensatz</translation>
     </message>
@@ -2180,7 +2313,7 @@ Die vorherige Speicherung, falls vorhanden, ist unverändert.</translation>
         <translation>Animationen und Videos (*.gif *.webp *.mp4 *.mov *.mkv *.webm *.avi);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+31"/>
         <source>The weights training starts from: a Pix2Gif checkpoint to fine-tune, or Stable Diffusion 1.5 to train a new one.</source>
         <translation>Die Gewichte, von denen das Training ausgeht: ein Pix2Gif-Checkpoint zum Feintunen oder Stable Diffusion 1.5, um ein neues Modell zu trainieren.</translation>
     </message>
@@ -2280,9 +2413,14 @@ Die vorherige Speicherung, falls vorhanden, ist unverändert.</translation>
         <translation>Eine geglättete Kopie der Gewichte behalten; sie erzeugt meist bessere Ergebnisse als die rohen Gewichte.</translation>
     </message>
     <message>
+        <location line="+11"/>
+        <source>Not available: the trainer runs on the CPU, which trains in float32 only. Half precision needs a GPU trainer.</source>
+        <translation>Nicht verfügbar: Der Trainer läuft auf der CPU, die nur in float32 trainiert. Halbe Genauigkeit braucht einen GPU-Trainer.</translation>
+    </message>
+    <message>
         <location line="+5"/>
-        <source>Number format for training. float16/bfloat16 halve the memory on GPUs that support them.</source>
-        <translation>Zahlenformat für das Training. float16/bfloat16 halbieren den Speicher auf GPUs, die sie unterstützen.</translation>
+        <source>Number format for training. The CPU trainer trains in float32 only, so float16 and bfloat16 are disabled.</source>
+        <translation>Zahlenformat für das Training. Der CPU-Trainer trainiert nur in float32, daher sind float16 und bfloat16 deaktiviert.</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -2290,13 +2428,103 @@ Die vorherige Speicherung, falls vorhanden, ist unverändert.</translation>
         <translation>Genauigkeit</translation>
     </message>
     <message>
+        <location line="+3"/>
+        <source>Random horizontal flip</source>
+        <translation>Zufällig horizontal spiegeln</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Mirror half of the pairs (source and target together). Doubles the variety of the data; the model then moves things left and right equally well. Turn it off when the direction matters, e.g. text.</source>
+        <translation>Die Hälfte der Paare spiegeln (Quelle und Ziel gemeinsam). Verdoppelt die Vielfalt der Daten; das Modell bewegt Dinge dann nach links und rechts gleich gut. Schalten Sie es aus, wenn die Richtung wichtig ist, z. B. bei Text.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>How often the prompt, the source image or both are hidden from the model during training (this fraction each). It teaches the unconditional predictions that the guidance scales need; 0 makes the guidance scales ineffective. Pix2Gif used 0.05.</source>
+        <translation>Wie oft dem Modell beim Training der Prompt, das Quellbild oder beides vorenthalten wird (jeweils dieser Anteil). So lernt es die unbedingten Vorhersagen, die die Guidance-Stärken brauchen; 0 macht die Guidance-Stärken wirkungslos. Pix2Gif verwendete 0,05.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Conditioning dropout</source>
+        <translation>Konditionierungs-Dropout</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Weight of the perceptual loss, which compares VGG features of the generated and the real frame: higher keeps textures and edges of the source sharper, too high smears the motion. 0 turns it off. Pix2Gif used 0.01.</source>
+        <translation>Gewicht des Wahrnehmungsverlusts, der VGG-Merkmale des erzeugten und des echten Einzelbilds vergleicht: Höher hält Texturen und Kanten der Quelle schärfer, zu hoch verwischt die Bewegung. 0 schaltet ihn aus. Pix2Gif verwendete 0,01.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Perceptual loss weight</source>
+        <translation>Gewicht des Wahrnehmungsverlusts</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>none: random VGG features</source>
+        <translation>keine: zufällige VGG-Merkmale</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>VGG19 ImageNet weights file (torchvision vgg19-dcbc3e09.pth); without it the perceptual loss uses fixed random VGG features.</source>
+        <translation>VGG19-ImageNet-Gewichtsdatei (torchvision vgg19-dcbc3e09.pth); ohne sie verwendet der Wahrnehmungsverlust feste zufällige VGG-Merkmale.</translation>
+    </message>
+    <message>
         <location line="+4"/>
-        <location line="+269"/>
+        <source>Choose the VGG19 weights file.</source>
+        <translation>Die VGG19-Gewichtsdatei wählen.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>VGG19 weights</source>
+        <translation>VGG19-Gewichte</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Without VGG19 weights the perceptual loss uses fixed random VGG features, which guide it less well than ImageNet features.</source>
+        <translation>Ohne VGG19-Gewichte verwendet der Wahrnehmungsverlust feste zufällige VGG-Merkmale, die ihn schlechter leiten als ImageNet-Merkmale.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Denoising steps (DPM++ 2M Karras) of each sample frame. More steps give cleaner samples and take longer; they do not change the trained weights.</source>
+        <translation>Entrauschungsschritte (DPM++ 2M Karras) jedes Beispielbilds. Mehr Schritte ergeben sauberere Beispiele und dauern länger; die trainierten Gewichte ändern sie nicht.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Sample steps</source>
+        <translation>Beispielschritte</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>All cores</source>
+        <translation>Alle Kerne</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>CPU threads the trainer uses. Fewer keep the computer responsive and make training slower; the result is the same.</source>
+        <translation>CPU-Threads, die der Trainer verwendet. Weniger halten den Computer reaktionsfähig und machen das Training langsamer; das Ergebnis bleibt gleich.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Threads</source>
+        <translation>Threads</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>VGG19 Weights</source>
+        <translation>VGG19-Gewichte</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>PyTorch weights (*.pth *.pt *.safetensors);;All files (*)</source>
+        <translation>PyTorch-Gewichte (*.pth *.pt *.safetensors);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <location line="+424"/>
         <source>Start</source>
         <translation>Starten</translation>
     </message>
     <message>
-        <location line="-268"/>
+        <location line="-423"/>
         <source>Start training on the curated pairs.</source>
         <translation>Das Training mit den kuratierten Paaren starten.</translation>
     </message>
@@ -2321,7 +2549,17 @@ Die vorherige Speicherung, falls vorhanden, ist unverändert.</translation>
         <translation>Das Training nach dem aktuellen Schritt beenden und einen letzten Checkpoint schreiben.</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+1"/>
+        <source>Resume from Last Checkpoint</source>
+        <translation>Vom letzten Checkpoint fortsetzen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Continue an earlier run from the last checkpoint in the output folder (checkpoints/last.safetensors) with its step count, optimiser state and learning-rate schedule, instead of starting over.</source>
+        <translation>Einen früheren Lauf vom letzten Checkpoint im Ausgabeordner (checkpoints/last.safetensors) mit seiner Schrittzahl, dem Zustand des Optimierers und dem Lernratenplan fortsetzen, statt neu zu beginnen.</translation>
+    </message>
+    <message>
+        <location line="+14"/>
         <source>Checkpoints</source>
         <translation>Checkpoints</translation>
     </message>
@@ -2368,12 +2606,12 @@ Die vorherige Speicherung, falls vorhanden, ist unverändert.</translation>
         <translation>Training</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+12"/>
         <source>Training engine not available in this build.</source>
         <translation>Trainings-Engine in dieser Version nicht verfügbar.</translation>
     </message>
     <message numerus="yes">
-        <location line="+22"/>
+        <location line="+37"/>
         <source>measuring motion in %n clip(s)…</source>
         <translation>
             <numerusform>messe Bewegung in %n Clip…</numerusform>
@@ -2381,7 +2619,7 @@ Die vorherige Speicherung, falls vorhanden, ist unverändert.</translation>
         </translation>
     </message>
     <message>
-        <location line="+54"/>
+        <location line="+87"/>
         <source>unreadable</source>
         <translation>nicht lesbar</translation>
     </message>
@@ -2391,7 +2629,7 @@ Die vorherige Speicherung, falls vorhanden, ist unverändert.</translation>
         <translation>%1 von %2</translation>
     </message>
     <message numerus="yes">
-        <location line="+28"/>
+        <location line="+40"/>
         <source>%n clip(s)</source>
         <translation>
             <numerusform>%n Clip</numerusform>
@@ -2407,7 +2645,12 @@ Die vorherige Speicherung, falls vorhanden, ist unverändert.</translation>
         </translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+106"/>
+        <source>Cannot resume: there is no checkpoint at %1. Start a new run, or set the output folder to the one of the run to continue.</source>
+        <translation>Fortsetzen nicht möglich: Unter %1 gibt es keinen Checkpoint. Starten Sie einen neuen Lauf oder stellen Sie als Ausgabeordner den des fortzusetzenden Laufs ein.</translation>
+    </message>
+    <message>
+        <location line="+13"/>
         <source>Cannot start training: %1</source>
         <translation>Training kann nicht gestartet werden: %1</translation>
     </message>

@@ -2,9 +2,62 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>Pix2GifTrainingBackend</name>
+    <message>
+        <location filename="../core/bridge/pix2gif_training_backend.cpp" line="+110"/>
+        <source>training is already running; stop it first</source>
+        <translation>训练已在进行中；请先停止</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>no training pairs: import clips in the Dataset tab first</source>
+        <translation>没有训练帧对：请先在“数据集”选项卡中导入片段</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>no base model: choose a Pix2Gif model (or an SD-1.5 checkpoint) to start from</source>
+        <translation>没有起始模型：请选择一个 Pix2Gif 模型（或 SD-1.5 检查点）作为起点</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>base model %1 not found; choose an existing model file or folder</source>
+        <translation>未找到起始模型 %1；请选择现有的模型文件或文件夹</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>choose an output folder for checkpoints and samples</source>
+        <translation>请为检查点和样例选择输出文件夹</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1 training is not available: the CPU trainer trains in float32</source>
+        <translation>无法以 %1 训练：CPU 训练器只使用 float32 训练</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>%1 is not a Pix2Gif model</source>
+        <translation>%1 不是 Pix2Gif 模型</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>cannot read the base model: %1</source>
+        <translation>无法读取起始模型：%1</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>cannot create the output folder %1</source>
+        <translation>无法创建输出文件夹 %1</translation>
+    </message>
+    <message>
+        <location line="+67"/>
+        <source>cannot prepare the training data: %1</source>
+        <translation>无法准备训练数据：%1</translation>
+    </message>
+</context>
+<context>
     <name>main</name>
     <message>
-        <location filename="../app/main.cpp" line="+33"/>
+        <location filename="../app/main.cpp" line="+34"/>
         <source>Still image to animation studio</source>
         <translation>静态图像动画工作室</translation>
     </message>
@@ -17,31 +70,46 @@
 <context>
     <name>sm::core::EngineBackend</name>
     <message>
-        <location filename="../core/bridge/engine_backend.cpp" line="+135"/>
+        <location filename="../core/bridge/engine_backend.cpp" line="+110"/>
+        <source>reading weights</source>
+        <translation>正在读取权重</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>building the model</source>
+        <translation>正在构建模型</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>moving to the device</source>
+        <translation>正在移至设备</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>loaded</source>
+        <translation>已加载</translation>
+    </message>
+    <message>
+        <location line="+28"/>
         <source>%1: not found. Add the weights again in the Model Manager, or pick another model.</source>
         <translation>%1：未找到。请在模型管理器中重新添加权重，或选择其他模型。</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+42"/>
         <source>No model is loaded. Pick a model first.</source>
         <translation>尚未加载模型。请先选择模型。</translation>
-    </message>
-    <message>
-        <location line="+74"/>
-        <source>This build of Stillmotion has no inference engine (models/engine was not compiled in). Install a build with the engine to generate frames.</source>
-        <translation>此 Stillmotion 版本不包含推理引擎（未编译 models/engine）。请安装包含引擎的版本以生成帧。</translation>
     </message>
 </context>
 <context>
     <name>sm::ui::ExportDialog</name>
     <message>
         <location filename="../ui/export_dialog.cpp" line="+61"/>
-        <location line="+197"/>
+        <location line="+200"/>
         <source>Export Animation</source>
         <translation>导出动画</translation>
     </message>
     <message>
-        <location line="-192"/>
+        <location line="-195"/>
         <source>GIF animation</source>
         <translation>GIF 动画</translation>
     </message>
@@ -79,6 +147,11 @@
         <location line="+2"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Choose the file to write.</source>
+        <translation>选择要写入的文件。</translation>
     </message>
     <message>
         <location line="+4"/>
@@ -176,7 +249,12 @@
         <translation> MB</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+2"/>
+        <source>The largest file size to aim for (with Fit under checked).</source>
+        <translation>目标文件大小的上限（勾选“限制在”时生效）。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Size budget</source>
         <translation>大小上限</translation>
     </message>
@@ -191,6 +269,11 @@
         <location line="+13"/>
         <source>Export</source>
         <translation>导出</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Encode the frames and write the file; the dialog stays open with the result.</source>
+        <translation>编码各帧并写入文件；对话框保持打开并显示结果。</translation>
     </message>
     <message>
         <location line="+98"/>
@@ -697,7 +780,12 @@
         <translation>对源图像加噪的扩散时间步（0–999，默认 975）。越低保留越多源图像；越高给模型越多自由。</translation>
     </message>
     <message>
-        <location line="-4"/>
+        <location line="+176"/>
+        <source>No model found: add one in the Model Manager</source>
+        <translation>未找到模型：请在模型管理器中添加一个</translation>
+    </message>
+    <message>
+        <location line="-180"/>
         <source>Low-pass ratio</source>
         <translation>低通比例</translation>
     </message>
@@ -767,12 +855,7 @@
         <translation>不一致</translation>
     </message>
     <message>
-        <location line="+58"/>
-        <source>Default (none installed)</source>
-        <translation>默认（未安装）</translation>
-    </message>
-    <message>
-        <location line="+1"/>
+        <location line="+59"/>
         <source>Default (%1)</source>
         <translation>默认（%1）</translation>
     </message>
@@ -813,12 +896,17 @@
 <context>
     <name>sm::ui::MainWindow</name>
     <message>
-        <location filename="../ui/main_window.cpp" line="+138"/>
+        <location filename="../ui/main_window.cpp" line="+139"/>
         <source>The source image. The bright rectangle is what the model sees: drag it to move it, click to centre it there, turn the mouse wheel to resize it.</source>
         <translation>源图像。亮色矩形是模型看到的区域：拖动可移动，单击可将其居中于该处，滚动鼠标滚轮可调整大小。</translation>
     </message>
     <message>
-        <location line="+69"/>
+        <location line="+59"/>
+        <source>loading %1: %2 (%3%)</source>
+        <translation>正在加载 %1：%2（%3%）</translation>
+    </message>
+    <message>
+        <location line="+30"/>
         <source>Open an image to start (Ctrl+O), paste one (Ctrl+V) or drop one onto the window.</source>
         <translation>打开图像开始（Ctrl+O），粘贴图像（Ctrl+V），或将图像拖放到窗口中。</translation>
     </message>
@@ -1290,12 +1378,12 @@ The previous save, if any, is unchanged.</source>
         <translation>无法丢弃自动保存</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+40"/>
         <source>Settings saved. Device, threads and precision apply to the next model load; the language to the next start.</source>
         <translation>设置已保存。设备、线程数和精度在下次加载模型时生效；语言在下次启动时生效。</translation>
     </message>
     <message>
-        <location line="+58"/>
+        <location line="+59"/>
         <source>Select the frames to regenerate in the timeline first.</source>
         <translation>请先在时间线中选择要重新生成的帧。</translation>
     </message>
@@ -1310,7 +1398,17 @@ The previous save, if any, is unchanged.</source>
         <translation>请先打开图像（文件 ▸ 打开图像，Ctrl+V 粘贴，或拖放到窗口中）。</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+16"/>
+        <source>Describe the motion first</source>
+        <translation>请先描述运动</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Frame %1 has no prompt and the project prompt is empty. The model animates what the prompt describes: type one in the Generate panel (e.g. “the boat drifts to the right”), or give the frame its own prompt in the Frame panel.</source>
+        <translation>第 %1 帧没有提示词，项目提示词也为空。模型会按提示词的描述生成动画：请在“生成”面板中输入一个（例如“小船向右漂去”），或在“帧”面板中为该帧设置单独的提示词。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>No model to generate with</source>
         <translation>没有可用于生成的模型</translation>
     </message>
@@ -1429,17 +1527,17 @@ The previous save, if any, is unchanged.</source>
 <context>
     <name>sm::ui::ModelCatalog</name>
     <message>
-        <location filename="../ui/model_catalog.cpp" line="+93"/>
+        <location filename="../ui/model_catalog.cpp" line="+114"/>
         <source>%1 was not found. It may have been moved, renamed or deleted: add it again from its new place, or remove it from the list.</source>
         <translation>未找到 %1。它可能已被移动、重命名或删除：请从新位置重新添加，或将其从列表中删除。</translation>
     </message>
     <message>
-        <location line="+50"/>
+        <location line="+49"/>
         <source>%1 does not exist.</source>
         <translation>%1 不存在。</translation>
     </message>
     <message>
-        <location line="+123"/>
+        <location line="+122"/>
         <source>What to do: the weights are gone from %1. Add them again from their new place, or remove the entry.</source>
         <translation>解决方法：权重已不在 %1。请从新位置重新添加，或删除该条目。</translation>
     </message>
@@ -1464,9 +1562,14 @@ The previous save, if any, is unchanged.</source>
         <translation>此项目使用 %1 权重“%2”，但本机未安装。请在模型管理器中添加（模型 ▸ 管理模型…），或在“生成”面板中选择其他权重。</translation>
     </message>
     <message>
+        <location line="+22"/>
+        <source>There are no usable %1 weights yet; a .safetensors or .ckpt file or a diffusers folder will do.</source>
+        <translation>尚无可用的 %1 权重；.safetensors 或 .ckpt 文件或 diffusers 文件夹均可。</translation>
+    </message>
+    <message>
         <location line="+16"/>
-        <source>No %1 weights are installed. Open the Model Manager (Model ▸ Manage Models…) and add a weights file or folder.</source>
-        <translation>未安装 %1 权重。请打开模型管理器（模型 ▸ 管理模型…）并添加权重文件或文件夹。</translation>
+        <source>No model found: add one in the Model Manager (Model ▸ Manage Models…).</source>
+        <translation>未找到模型：请在模型管理器中添加一个（模型 ▸ 管理模型…）。</translation>
     </message>
 </context>
 <context>
@@ -1873,6 +1976,16 @@ The previous save, if any, is unchanged.</source>
         <translation>删除</translation>
     </message>
     <message>
+        <location line="+1"/>
+        <source>Add a folder to search for model weights.</source>
+        <translation>添加一个用于搜索模型权重的文件夹。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Stop searching the selected folder (its files are not deleted).</source>
+        <translation>不再搜索所选文件夹（其中的文件不会被删除）。</translation>
+    </message>
+    <message>
         <location line="+8"/>
         <source>Model folders</source>
         <translation>模型文件夹</translation>
@@ -1983,7 +2096,12 @@ The previous save, if any, is unchanged.</source>
         <translation>设备、线程数和精度在下次加载模型时生效；语言在下次启动时生效。</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+15"/>
+        <source>Put every setting on this page back to its default (applied with OK).</source>
+        <translation>将此页上的所有设置恢复为默认值（点击“确定”后生效）。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>Add Model Folder</source>
         <translation>添加模型文件夹</translation>
     </message>
@@ -2054,7 +2172,7 @@ The previous save, if any, is unchanged.</source>
 <context>
     <name>sm::ui::TrainingPanel</name>
     <message>
-        <location filename="../ui/training_panel.cpp" line="+78"/>
+        <location filename="../ui/training_panel.cpp" line="+88"/>
         <source>The training engine is not available in this build. You can import and curate datasets; training needs a build with the trainer.</source>
         <translation>此版本中没有训练引擎。您可以导入和整理数据集；训练需要包含训练器的版本。</translation>
     </message>
@@ -2074,7 +2192,7 @@ The previous save, if any, is unchanged.</source>
         <translation>第 %1 步 — %2</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>Training failed: %1</source>
         <translation>训练失败：%1</translation>
     </message>
@@ -2156,7 +2274,22 @@ The previous save, if any, is unchanged.</source>
         <translation>帧对</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+6"/>
+        <source>Cinemo motion level of each clip: 100 × (1 − mean SSIM) of consecutive frames of a 16-frame sample, 0 = still, 19 = most motion. Measured on the frames read for curation.</source>
+        <translation>每个片段的 Cinemo 运动等级：16 帧样本中相邻帧的 100 × (1 − 平均 SSIM)，0 = 静止，19 = 运动最强。基于整理时读取的帧测量。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>SSIM motion level</source>
+        <translation>SSIM 运动等级</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>clips</source>
+        <translation>片段</translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>Dataset</source>
         <translation>数据集</translation>
     </message>
@@ -2171,7 +2304,7 @@ The previous save, if any, is unchanged.</source>
         <translation>动画和视频 (*.gif *.webp *.mp4 *.mov *.mkv *.webm *.avi);;所有文件 (*)</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+31"/>
         <source>The weights training starts from: a Pix2Gif checkpoint to fine-tune, or Stable Diffusion 1.5 to train a new one.</source>
         <translation>训练的起始权重：用于微调的 Pix2Gif 检查点，或用于训练新模型的 Stable Diffusion 1.5。</translation>
     </message>
@@ -2271,9 +2404,14 @@ The previous save, if any, is unchanged.</source>
         <translation>保留一份平滑后的权重副本；它的生成效果通常优于原始权重。</translation>
     </message>
     <message>
+        <location line="+11"/>
+        <source>Not available: the trainer runs on the CPU, which trains in float32 only. Half precision needs a GPU trainer.</source>
+        <translation>不可用：训练器在 CPU 上运行，CPU 只能以 float32 训练。半精度需要 GPU 训练器。</translation>
+    </message>
+    <message>
         <location line="+5"/>
-        <source>Number format for training. float16/bfloat16 halve the memory on GPUs that support them.</source>
-        <translation>训练使用的数值格式。在支持的 GPU 上，float16/bfloat16 可将内存减半。</translation>
+        <source>Number format for training. The CPU trainer trains in float32 only, so float16 and bfloat16 are disabled.</source>
+        <translation>训练使用的数值格式。CPU 训练器只能以 float32 训练，因此 float16 和 bfloat16 已禁用。</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -2281,13 +2419,103 @@ The previous save, if any, is unchanged.</source>
         <translation>精度</translation>
     </message>
     <message>
+        <location line="+3"/>
+        <source>Random horizontal flip</source>
+        <translation>随机水平翻转</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Mirror half of the pairs (source and target together). Doubles the variety of the data; the model then moves things left and right equally well. Turn it off when the direction matters, e.g. text.</source>
+        <translation>将一半的帧对水平镜像（源帧和目标帧一起）。数据多样性加倍，模型向左和向右的运动学得同样好。方向重要时（例如文字）请关闭。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>How often the prompt, the source image or both are hidden from the model during training (this fraction each). It teaches the unconditional predictions that the guidance scales need; 0 makes the guidance scales ineffective. Pix2Gif used 0.05.</source>
+        <translation>训练时对模型隐藏提示词、源图像或两者的频率（各占此比例）。它让模型学会引导强度所需的无条件预测；设为 0 会使引导强度失效。Pix2Gif 使用 0.05。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Conditioning dropout</source>
+        <translation>条件丢弃率</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Weight of the perceptual loss, which compares VGG features of the generated and the real frame: higher keeps textures and edges of the source sharper, too high smears the motion. 0 turns it off. Pix2Gif used 0.01.</source>
+        <translation>感知损失的权重，该损失比较生成帧与真实帧的 VGG 特征：越高源图像的纹理和边缘越清晰，过高会使运动模糊。0 表示关闭。Pix2Gif 使用 0.01。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Perceptual loss weight</source>
+        <translation>感知损失权重</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>none: random VGG features</source>
+        <translation>无：随机 VGG 特征</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>VGG19 ImageNet weights file (torchvision vgg19-dcbc3e09.pth); without it the perceptual loss uses fixed random VGG features.</source>
+        <translation>VGG19 ImageNet 权重文件（torchvision vgg19-dcbc3e09.pth）；没有它时，感知损失使用固定的随机 VGG 特征。</translation>
+    </message>
+    <message>
         <location line="+4"/>
-        <location line="+269"/>
+        <source>Choose the VGG19 weights file.</source>
+        <translation>选择 VGG19 权重文件。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>VGG19 weights</source>
+        <translation>VGG19 权重</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Without VGG19 weights the perceptual loss uses fixed random VGG features, which guide it less well than ImageNet features.</source>
+        <translation>没有 VGG19 权重时，感知损失使用固定的随机 VGG 特征，其引导效果不如 ImageNet 特征。</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Denoising steps (DPM++ 2M Karras) of each sample frame. More steps give cleaner samples and take longer; they do not change the trained weights.</source>
+        <translation>每个样例帧的去噪步数（DPM++ 2M Karras）。步数越多样例越干净、耗时越长；不会改变训练出的权重。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Sample steps</source>
+        <translation>样例步数</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>All cores</source>
+        <translation>全部核心</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>CPU threads the trainer uses. Fewer keep the computer responsive and make training slower; the result is the same.</source>
+        <translation>训练器使用的 CPU 线程数。较少的线程可让计算机保持响应，但训练更慢；结果相同。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Threads</source>
+        <translation>线程数</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>VGG19 Weights</source>
+        <translation>VGG19 权重</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>PyTorch weights (*.pth *.pt *.safetensors);;All files (*)</source>
+        <translation>PyTorch 权重 (*.pth *.pt *.safetensors);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <location line="+424"/>
         <source>Start</source>
         <translation>开始</translation>
     </message>
     <message>
-        <location line="-268"/>
+        <location line="-423"/>
         <source>Start training on the curated pairs.</source>
         <translation>使用整理好的帧对开始训练。</translation>
     </message>
@@ -2312,7 +2540,17 @@ The previous save, if any, is unchanged.</source>
         <translation>在当前步完成后结束训练，并写入最后一个检查点。</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+1"/>
+        <source>Resume from Last Checkpoint</source>
+        <translation>从上一个检查点继续</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Continue an earlier run from the last checkpoint in the output folder (checkpoints/last.safetensors) with its step count, optimiser state and learning-rate schedule, instead of starting over.</source>
+        <translation>从输出文件夹中的上一个检查点（checkpoints/last.safetensors）继续之前的训练，沿用其步数、优化器状态和学习率计划，而不是从头开始。</translation>
+    </message>
+    <message>
+        <location line="+14"/>
         <source>Checkpoints</source>
         <translation>检查点</translation>
     </message>
@@ -2359,19 +2597,19 @@ The previous save, if any, is unchanged.</source>
         <translation>训练</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+12"/>
         <source>Training engine not available in this build.</source>
         <translation>此版本中没有训练引擎。</translation>
     </message>
     <message numerus="yes">
-        <location line="+22"/>
+        <location line="+37"/>
         <source>measuring motion in %n clip(s)…</source>
         <translation>
             <numerusform>正在测量 %n 个片段的运动…</numerusform>
         </translation>
     </message>
     <message>
-        <location line="+54"/>
+        <location line="+87"/>
         <source>unreadable</source>
         <translation>无法读取</translation>
     </message>
@@ -2381,7 +2619,7 @@ The previous save, if any, is unchanged.</source>
         <translation>%1 / %2</translation>
     </message>
     <message numerus="yes">
-        <location line="+28"/>
+        <location line="+40"/>
         <source>%n clip(s)</source>
         <translation>
             <numerusform>%n 个片段</numerusform>
@@ -2395,7 +2633,12 @@ The previous save, if any, is unchanged.</source>
         </translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+106"/>
+        <source>Cannot resume: there is no checkpoint at %1. Start a new run, or set the output folder to the one of the run to continue.</source>
+        <translation>无法继续：%1 处没有检查点。请开始新的训练，或将输出文件夹设为要继续的那次训练的文件夹。</translation>
+    </message>
+    <message>
+        <location line="+13"/>
         <source>Cannot start training: %1</source>
         <translation>无法开始训练：%1</translation>
     </message>

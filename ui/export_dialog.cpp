@@ -77,6 +77,7 @@ ExportDialog::ExportDialog(QVector<QImage> frames, double fps, const QString& su
     m_path->setToolTip(tr("Where the file (or, for a PNG sequence, the folder) is written."));
     auto* browse = new QToolButton;
     browse->setText(tr("Browse\u2026"));
+    browse->setToolTip(tr("Choose the file to write."));
     auto* pathRow = new QHBoxLayout;
     pathRow->addWidget(m_path, 1);
     pathRow->addWidget(browse);
@@ -132,6 +133,7 @@ ExportDialog::ExportDialog(QVector<QImage> frames, double fps, const QString& su
     m_fitMb->setDecimals(2);
     m_fitMb->setSuffix(tr(" MB"));
     m_fitMb->setValue(doubleSetting(Setting::ExportFitUnderMb));
+    m_fitMb->setToolTip(tr("The largest file size to aim for (with Fit under checked)."));
     auto* fitRow = new QHBoxLayout;
     fitRow->addWidget(m_fit);
     fitRow->addWidget(m_fitMb);
@@ -153,6 +155,7 @@ ExportDialog::ExportDialog(QVector<QImage> frames, double fps, const QString& su
 
     m_buttons = new QDialogButtonBox;
     m_exportButton = m_buttons->addButton(tr("Export"), QDialogButtonBox::AcceptRole);
+    m_exportButton->setToolTip(tr("Encode the frames and write the file; the dialog stays open with the result."));
     m_cancelButton = m_buttons->addButton(QDialogButtonBox::Cancel);
     m_buttons->addButton(QDialogButtonBox::Close);
     layout->addWidget(m_buttons);

@@ -517,7 +517,7 @@ void GenerationPanel::syncWeights() {
     const ModelEntry* resolvedEntry = m_catalog->entry(resolved);
     m_weights->addItem(
         resolved.isEmpty()
-            ? tr("Default (none installed)")
+            ? tr("No model found: add one in the Model Manager")
             : tr("Default (%1)").arg(resolvedEntry ? resolvedEntry->displayName : QFileInfo(resolved).fileName()),
         QString());
     for (const ModelEntry& e : m_catalog->entries()) {

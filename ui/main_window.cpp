@@ -102,7 +102,8 @@ QString durationText(double seconds) {
 }
 
 bool sameOptions(const core::BackendLoadOptions& a, const core::BackendLoadOptions& b) {
-    return a.device == b.device && a.precision == b.precision && a.threads == b.threads;
+    return a.device == b.device && a.precision == b.precision && a.threads == b.threads &&
+           a.resourceDir == b.resourceDir;
 }
 
 QScrollArea* scrolled(QWidget* widget) {
@@ -185,6 +186,21 @@ MainWindow::MainWindow(QWidget* parent, core::GenerationBackendFactory backendFa
     connect(m_worker, &core::InferenceWorker::warning, this,
             [this](core::JobId, const QString& message) { statusBar()->showMessage(message, kStatusTimeoutMs); });
     connect(m_worker, &core::InferenceWorker::idle, this, &MainWindow::updateGenerationState);
+    // The Project dock's dataset lives in the document (saved in the .smproj); a new document brings its own.
+    connect(m_trainingPanel, &TrainingPanel::datasetChanged, this,
+            [this] { m_document->setDataset(m_trainingPanel->dataset()); });
+    connect(m_document, &ProjectDocument::documentReset, this,
+            [this] { m_trainingPanel->setDataset(m_document->project().dataset()); });
+    connect(m_worker, &core::InferenceWorker::loadProgress, this,
+            [this](core::JobId id, double fraction, const QString& stage) {
+                if (id != m_loadJob)
+                    return;
+                m_generationPanel->setLoadedModelText(tr("loading %1: %2 (%3%)")
+                                                          .arg(QFileInfo(m_requestedModel).fileName(), stage)
+                                                          .arg(qRound(fraction * 100)));
+                m_progress->setValue(int(fraction * 1000));
+                m_progress->show();
+            });
 
     m_autosaveTimer = new QTimer(this);
     m_autosaveTimer->setInterval(kAutosaveIntervalMs);
@@ -204,7 +220,12 @@ MainWindow::MainWindow(QWidget* parent, core::GenerationBackendFactory backendFa
     updateInfo();
     updateGenerationState();
     m_generationPanel->setLoadedModelText(QString());
-    statusBar()->showMessage(tr("Open an image to start (Ctrl+O), paste one (Ctrl+V) or drop one onto the window."));
+    // Without any usable model Generate cannot work: say so (and where to fix it) before the user tries.
+    if (m_catalog->resolve(core::ModelChoice{project().model().kind, QString()}, nullptr).isEmpty())
+        statusBar()->showMessage(ModelCatalog::noModelMessage());
+    else
+        statusBar()->showMessage(
+            tr("Open an image to start (Ctrl+O), paste one (Ctrl+V) or drop one onto the window."));
 }
 
 MainWindow::~MainWindow() {
@@ -761,6 +782,12 @@ void MainWindow::resetLayout() {
 void MainWindow::showModelManager() {
     auto* dialog = new ModelManagerDialog(m_catalog, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
+    // The start-up "No model found" message is stale once the user has added one.
+    connect(dialog, &QDialog::finished, this, [this] {
+        if (statusBar()->currentMessage() == ModelCatalog::noModelMessage() &&
+            !m_catalog->resolve(core::ModelChoice{project().model().kind, QString()}, nullptr).isEmpty())
+            statusBar()->clearMessage();
+    });
     dialog->open();
 }
 
@@ -784,6 +811,7 @@ core::BackendLoadOptions MainWindow::loadOptions() const {
     options.device = stringSetting(Setting::Device);
     options.precision = stringSetting(Setting::Precision);
     options.threads = intSetting(Setting::Threads);
+    options.resourceDir = ModelCatalog::bundledResourceFolder();
     return options;
 }
 
@@ -837,6 +865,25 @@ bool MainWindow::startGeneration(QVector<int> indexes, bool selectedOnly) {
     if (!project().hasSourceImage()) {
         showError(tr("Nothing to animate"), tr("Open an image first (File \u25b8 Open Image, Ctrl+V to paste, or drop "
                                                "one onto the window)."));
+        return false;
+    }
+    // The engine's rule (core::firstFrameWithoutPrompt): every frame needs a caption. Said here, before anything is
+    // queued, rather than as a job that fails after the model has loaded.
+    core::GenerationRequest captions;
+    captions.prompt = project().prompt();
+    for (int index : indexes) {
+        const core::FrameSpec& frame = project().frame(index);
+        captions.frames.append(core::FrameRequest{frame.hasPromptOverride() ? frame.promptOverride() : QString(),
+                                                  frame.motion(), frame.seed()});
+    }
+    const int uncaptioned = core::firstFrameWithoutPrompt(captions);
+    if (uncaptioned >= 0) {
+        showError(
+            tr("Describe the motion first"),
+            tr("Frame %1 has no prompt and the project prompt is empty. The model animates what the prompt "
+               "describes: type one in the Generate panel (e.g. \u201cthe boat drifts to the right\u201d), or give "
+               "the frame its own prompt in the Frame panel.")
+                .arg(indexes.at(uncaptioned) + 1));
         return false;
     }
     QString error;

@@ -49,14 +49,17 @@ ModelCatalog::~ModelCatalog() {
 QStringList ModelCatalog::bundledModelFolders() {
     QStringList folders;
     const QString env = qEnvironmentVariable("STILLMOTION_MODELS_DIR");
-    if (!env.isEmpty())
+    if (!env.isEmpty()) {
+        // Exclusive: a test (or a portable install) must not pick up the demo model of the source tree.
         folders.append(env);
-    const QString appDir = QCoreApplication::applicationDirPath();
-    folders.append(QDir(appDir).filePath(QStringLiteral("../share/stillmotion/models")));
-    folders.append(QDir(appDir).filePath(QStringLiteral("resources/models")));
+    } else {
+        const QString appDir = QCoreApplication::applicationDirPath();
+        folders.append(QDir(appDir).filePath(QStringLiteral("resources/models")));
 #ifdef STILLMOTION_RESOURCES_DIR
-    folders.append(QStringLiteral(STILLMOTION_RESOURCES_DIR "/models"));
+        folders.append(QStringLiteral(STILLMOTION_RESOURCES_DIR "/models"));
 #endif
+        folders.append(QDir(appDir).filePath(QStringLiteral("../share/stillmotion/models")));
+    }
     QStringList existing;
     for (const QString& folder : folders) {
         const QString path = canonical(folder);
@@ -64,6 +67,24 @@ QStringList ModelCatalog::bundledModelFolders() {
             existing.append(path);
     }
     return existing;
+}
+
+QString ModelCatalog::bundledResourceFolder() {
+    QStringList folders;
+    const QString env = qEnvironmentVariable("STILLMOTION_RESOURCE_DIR");
+    if (!env.isEmpty())
+        folders.append(env);
+    const QString appDir = QCoreApplication::applicationDirPath();
+    folders.append(QDir(appDir).filePath(QStringLiteral("../share/stillmotion")));
+    folders.append(QDir(appDir).filePath(QStringLiteral("resources")));
+#ifdef STILLMOTION_RESOURCES_DIR
+    folders.append(QStringLiteral(STILLMOTION_RESOURCES_DIR));
+#endif
+    for (const QString& folder : folders) {
+        if (QFileInfo::exists(QDir(folder).filePath(QStringLiteral("clip/bpe_simple_vocab_16e6.txt.gz"))))
+            return canonical(folder);
+    }
+    return QString();
 }
 
 bool ModelCatalog::looksLikeWeights(const QString& path) {
@@ -100,13 +121,12 @@ void ModelCatalog::refresh() {
         m_cache.insert(path, entry);
         entries.append(entry);
     };
+    // Bundled models ship as single safetensors files; the folders also hold their model cards (*.md).
     for (const QString& folder : bundledModelFolders()) {
         const QFileInfoList children =
-            QDir(folder).entryInfoList(QDir::Files | QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name);
-        for (const QFileInfo& child : children) {
-            if (looksLikeWeights(child.absoluteFilePath()))
-                addEntry(child.absoluteFilePath(), true);
-        }
+            QDir(folder).entryInfoList({QStringLiteral("*.safetensors")}, QDir::Files, QDir::Name);
+        for (const QFileInfo& child : children)
+            addEntry(child.absoluteFilePath(), true);
     }
     for (const QString& path : stringListSetting(Setting::ModelPaths))
         addEntry(path, false);
@@ -195,14 +215,13 @@ void ModelCatalog::startNextInspection() {
     m_inspecting = m_queue.takeFirst();
     const QString path = m_inspecting;
     const core::GenerationBackendFactory factory = m_factory;
-    // Loading weights takes seconds: on a pool thread, with a backend of its own (not the inference worker's).
+    // Inspection reads a header for safetensors but loads other formats (seconds): on a pool thread, with a
+    // backend of its own (not the inference worker's).
     m_watcher->setFuture(QtConcurrent::run([factory, path] {
         Inspection result;
         try {
             std::unique_ptr<core::GenerationBackend> backend = factory();
-            core::BackendLoadOptions options;
-            options.device = QStringLiteral("cpu");
-            result.info = backend->loadModel(path, options);
+            result.info = backend->inspectModel(path);
             if (result.info.path.isEmpty())
                 result.info.path = path;
         } catch (const std::exception& e) {
@@ -311,6 +330,11 @@ QString ModelCatalog::resolve(const core::ModelChoice& choice, QString* error) c
     const QString preferred = defaultModel(choice.kind);
     if (!preferred.isEmpty() && QFileInfo::exists(preferred))
         return canonical(preferred);
+    if (choice.kind == core::ModelKind::Pix2Gif) {
+        const QString demo = demoModel();
+        if (!demo.isEmpty())
+            return demo;
+    }
     // Bundled entries come first in the list, so they win over the user's own when no default is set.
     for (const ModelEntry& e : m_entries) {
         if (e.kind() == choice.kind && e.status != ModelEntry::Status::Missing &&
@@ -318,10 +342,24 @@ QString ModelCatalog::resolve(const core::ModelChoice& choice, QString* error) c
             return e.path;
     }
     if (error)
-        *error = tr("No %1 weights are installed. Open the Model Manager (Model \u25b8 Manage Models\u2026) and add "
-                    "a weights file or folder.")
+        *error = noModelMessage() + QLatin1Char(' ') +
+                 tr("There are no usable %1 weights yet; a .safetensors or .ckpt file or a diffusers folder will "
+                    "do.")
                      .arg(kindName);
     return QString();
+}
+
+QString ModelCatalog::demoModel() const {
+    for (const ModelEntry& e : m_entries) {
+        if (e.bundled && QFileInfo(e.path).fileName() == QLatin1String(kDemoModelFileName) &&
+            e.status != ModelEntry::Status::Missing && e.status != ModelEntry::Status::Broken)
+            return e.path;
+    }
+    return QString();
+}
+
+QString ModelCatalog::noModelMessage() {
+    return tr("No model found: add one in the Model Manager (Model \u25b8 Manage Models\u2026).");
 }
 
 }  // namespace sm::ui

@@ -1,8 +1,12 @@
 #pragma once
-// The weights the studio knows about: bundled demo models (resources/models/*) first, then the files and folders
-// the user added (Setting::ModelPaths) and the entries of the search folders (Setting::ModelSearchFolders).
+// The weights the studio knows about: bundled models (resources/models/*.safetensors) first, then the files and
+// folders the user added (Setting::ModelPaths) and the entries of the search folders (Setting::ModelSearchFolders).
+// The studio opens on the bundled Pix2Gif demo model (kDemoModelFileName, trained by
+// packaging/recipes/pix2gif-demo.sh, model card resources/models/pix2gif-demo.md) unless the user chose a default;
+// with no usable model at all, resolve() says "No model found: add one in the Model Manager".
 // What a backend detects in each (architecture, resolution, parameters, precision) is cached per path; an entry
-// is inspected on request, off the GUI thread, one at a time, with a backend from the factory.
+// is inspected on request, off the GUI thread, one at a time, with a backend from the factory
+// (GenerationBackend::inspectModel: a safetensors header only, no tensors, for the engine).
 //
 // GUI thread only; inspection results arrive through entryChanged().
 #include <QFutureWatcher>
@@ -36,9 +40,20 @@ public:
     explicit ModelCatalog(core::GenerationBackendFactory inspectorFactory, QObject* parent = nullptr);
     ~ModelCatalog() override;
 
-    // Folders searched for bundled models: $STILLMOTION_MODELS_DIR, <app>/../share/stillmotion/models,
-    // <app>/resources/models and the source tree's resources/models.
+    // The file name of the bundled Pix2Gif demo model, the default when the user has chosen none.
+    static constexpr const char* kDemoModelFileName = "pix2gif-demo.safetensors";
+
+    // Folders searched for bundled models (existing ones only): <app>/resources/models, the source tree's
+    // resources/models (STILLMOTION_RESOURCES_DIR, so a build run from its tree finds the demo model) and
+    // <app>/../share/stillmotion/models (installed). $STILLMOTION_MODELS_DIR, when set, replaces all of them
+    // (tests and portable installs: the bundled list is then exactly that folder's). Only *.safetensors files in
+    // them are listed.
     static QStringList bundledModelFolders();
+    // The Stillmotion resources folder the application ships (the one holding clip/bpe_simple_vocab_16e6.txt.gz):
+    // $STILLMOTION_RESOURCE_DIR, <app>/../share/stillmotion, <app>/resources, the source tree's resources/. Empty
+    // when none has the vocabulary (the engine then looks next to the model only). Passed to the engine explicitly
+    // (BackendLoadOptions::resourceDir).
+    static QString bundledResourceFolder();
     // Whether `path` looks like weights: a folder, or a file ending in .safetensors, .ckpt, .pt, .pth, .bin.
     static bool looksLikeWeights(const QString& path);
 
@@ -59,12 +74,19 @@ public:
     void setDescription(const QString& path, const core::ModelDescription& info);
     void setLoadError(const QString& path, const QString& error);
 
+    // The user's default of a family (Setting::DefaultPix2GifModel / DefaultCinemoModel); empty when none chosen.
     QString defaultModel(core::ModelKind kind) const;
     void setDefaultModel(const QString& path);
+    // The bundled demo model's entry path (a bundled kDemoModelFileName that is not missing or broken), or empty.
+    QString demoModel() const;
 
-    // The weights to use for `choice`: its weightsId (a path, or an entry's name) or else the default of its kind,
-    // else the first entry of that kind. Empty with *error saying what to do when there is none.
+    // The weights to use for `choice`: its weightsId (a path, or an entry's name), else the user's default of its
+    // kind, else (Pix2Gif) the bundled demo model, else the first usable entry of that kind (bundled first). Empty
+    // with *error saying what to do when there is none: noModelMessage() when no usable weights of the kind exist.
     QString resolve(const core::ModelChoice& choice, QString* error) const;
+
+    // "No model found: add one in the Model Manager" with where that is; shown when no usable weights exist.
+    static QString noModelMessage();
 
     // "What to do" text for a load error, appended to the backend's message.
     static QString adviceFor(const QString& path, const QString& error);

@@ -386,6 +386,14 @@ bool ProjectDocument::setFrameImage(quint64 uid, const QImage& image) {
     return true;
 }
 
+void ProjectDocument::setDataset(const core::ProjectDataset& dataset) {
+    if (dataset == m_project.dataset())
+        return;
+    m_project.setDataset(dataset);
+    m_otherModified = true;
+    emitModified();
+}
+
 void ProjectDocument::clearFrameImages(const QVector<int>& indexes) {
     for (int index : indexes) {
         if (index < 0 || index >= frameCount() || !m_project.frame(index).hasImage())

@@ -100,6 +100,10 @@ public:
     bool setFrameImage(quint64 uid, const QImage& image);
     void clearFrameImages(const QVector<int>& indexes);
 
+    // The training data (Project dock): saved with the project, not undoable (like results); marks the document
+    // modified when it differs.
+    void setDataset(const core::ProjectDataset& dataset);
+
     void setMergeWindowMs(int ms) { m_mergeWindowMs = ms; }
     int mergeWindowMs() const { return m_mergeWindowMs; }
     // Ends the current merge run: the next edit is a new undo step (called when a control loses focus).

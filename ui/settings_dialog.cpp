@@ -43,6 +43,8 @@ SettingsDialog::SettingsDialog(QWidget* parent) : QDialog(parent) {
     m_folders->setMinimumHeight(90);
     auto* addFolder = new QPushButton(tr("Add\u2026"));
     auto* removeFolder = new QPushButton(tr("Remove"));
+    addFolder->setToolTip(tr("Add a folder to search for model weights."));
+    removeFolder->setToolTip(tr("Stop searching the selected folder (its files are not deleted)."));
     auto* folderButtons = new QVBoxLayout;
     folderButtons->addWidget(addFolder);
     folderButtons->addWidget(removeFolder);
@@ -106,6 +108,8 @@ SettingsDialog::SettingsDialog(QWidget* parent) : QDialog(parent) {
         accept();
     });
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    buttons->button(QDialogButtonBox::RestoreDefaults)
+        ->setToolTip(tr("Put every setting on this page back to its default (applied with OK)."));
     connect(buttons->button(QDialogButtonBox::RestoreDefaults), &QPushButton::clicked, this,
             &SettingsDialog::restoreDefaults);
     connect(addFolder, &QPushButton::clicked, this, [this] {

@@ -7,6 +7,7 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
+#include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -14,8 +15,10 @@
 #include <QListWidget>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QSpinBox>
 #include <QSplitter>
+#include <QStandardItemModel>
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QToolButton>
@@ -24,6 +27,7 @@
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <cmath>
+#include <cstdint>
 
 #include "qcustomplot_include.h"
 
@@ -33,6 +37,12 @@ namespace {
 
 constexpr int kMinMotion = 2;
 constexpr int kMaxMotion = 19;
+constexpr int kMaxSsimLevel = 19;  // Cinemo levels are 0..19
+// The Cinemo sample of each clip is drawn with this seed, so a clip always measures the same level.
+constexpr std::uint64_t kSsimSampleSeed = 0;
+// The precisions the registered trainers accept. Both run on the CPU (bridge/pix2gif_training_backend.h), where
+// training is float32 only; the others stay listed (disabled) so the user sees why they are not offered.
+const QStringList kTrainerPrecisions{QStringLiteral("float32")};
 
 QString durationText(double seconds) {
     if (seconds < 0)
@@ -103,6 +113,7 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent), m_curation(new 
             item->setToolTip(QDir::toNativeSeparators(path));
             item->setData(Qt::UserRole, path);
             m_checkpoints->addItem(item);
+            updateButtons();  // a run that wrote a checkpoint can be resumed later
         });
         connect(m_backend.get(), &core::TrainingBackend::failed, this,
                 [this](const QString& message) { m_trainingStatus->setText(tr("Training failed: %1").arg(message)); });
@@ -172,7 +183,26 @@ void TrainingPanel::buildDatasetTab() {
     m_histogramPlot->xAxis->setLabel(tr("motion"));
     m_histogramPlot->yAxis->setLabel(tr("pairs"));
     m_histogramPlot->xAxis->setRange(kMinMotion - 0.7, kMaxMotion + 0.7);
-    splitter->addWidget(m_histogramPlot);
+    // Beside it, Cinemo's measure of the same clips: one SSIM level per clip (a sample of 16 frames).
+    m_ssimPlot = new QCustomPlot;
+    m_ssimPlot->setMinimumHeight(140);
+    m_ssimPlot->setToolTip(
+        tr("Cinemo motion level of each clip: 100 \u00d7 (1 \u2212 mean SSIM) of consecutive frames of a 16-frame "
+           "sample, 0 = still, 19 = most motion. Measured on the frames read for curation."));
+    stylePlot(m_ssimPlot);
+    m_ssimBars = new QCPBars(m_ssimPlot->xAxis, m_ssimPlot->yAxis);
+    m_ssimBars->setWidth(0.8);
+    m_ssimBars->setBrush(QColor(214, 140, 64));
+    m_ssimBars->setPen(Qt::NoPen);
+    m_ssimPlot->xAxis->setLabel(tr("SSIM motion level"));
+    m_ssimPlot->yAxis->setLabel(tr("clips"));
+    m_ssimPlot->xAxis->setRange(-0.7, kMaxSsimLevel + 0.7);
+    auto* histograms = new QWidget;
+    auto* histogramRow = new QHBoxLayout(histograms);
+    histogramRow->setContentsMargins(0, 0, 0, 0);
+    histogramRow->addWidget(m_histogramPlot, 1);
+    histogramRow->addWidget(m_ssimPlot, 1);
+    splitter->addWidget(histograms);
     layout->addWidget(splitter, 1);
     m_tabs->addTab(page, tr("Dataset"));
 
@@ -190,8 +220,11 @@ void TrainingPanel::buildDatasetTab() {
             m_clips.erase(std::remove_if(m_clips.begin(), m_clips.end(),
                                          [&path](const core::ClipReport& r) { return r.path == path; }),
                           m_clips.end());
+            m_sources.removeAll(path);
         }
         refreshDataset();
+        if (!selected.isEmpty())
+            Q_EMIT datasetChanged();
     });
 }
 
@@ -201,7 +234,9 @@ void TrainingPanel::buildTrainingTab() {
     m_trainingWidgets = new QWidget;
     auto* left = new QVBoxLayout(m_trainingWidgets);
     left->setContentsMargins(0, 0, 0, 0);
-    auto* form = new QFormLayout;
+    // The settings scroll: with the trainer's own knobs they are taller than a docked panel.
+    auto* formWidget = new QWidget;
+    auto* form = new QFormLayout(formWidget);
     m_baseModel = new QComboBox;
     m_baseModel->setEditable(true);
     m_baseModel->setToolTip(
@@ -263,11 +298,114 @@ void TrainingPanel::buildTrainingTab() {
     form->addRow(QString(), m_ema);
     m_precision = new QComboBox;
     m_precision->addItems({QStringLiteral("float32"), QStringLiteral("float16"), QStringLiteral("bfloat16")});
+    // Precisions the trainer would refuse at start stay visible but disabled, each saying why.
+    if (auto* model = qobject_cast<QStandardItemModel*>(m_precision->model())) {
+        for (int row = 0; row < model->rowCount(); ++row) {
+            QStandardItem* item = model->item(row);
+            if (kTrainerPrecisions.contains(item->text()))
+                continue;
+            item->setEnabled(false);
+            item->setToolTip(
+                tr("Not available: the trainer runs on the CPU, which trains in float32 only. "
+                   "Half precision needs a GPU trainer."));
+        }
+    }
     m_precision->setToolTip(
-        tr("Number format for training. float16/bfloat16 halve the memory on GPUs that support "
-           "them."));
+        tr("Number format for training. The CPU trainer trains in float32 only, so float16 and bfloat16 are "
+           "disabled."));
     form->addRow(tr("Precision"), m_precision);
-    left->addLayout(form);
+
+    // Pix2Gif's own training knobs (defaults are the authors'): what each does to the trained model.
+    m_flip = new QCheckBox(tr("Random horizontal flip"));
+    m_flip->setChecked(true);
+    m_flip->setToolTip(
+        tr("Mirror half of the pairs (source and target together). Doubles the variety of the data; the model "
+           "then moves things left and right equally well. Turn it off when the direction matters, e.g. text."));
+    form->addRow(QString(), m_flip);
+    m_conditioningDropout = new QDoubleSpinBox;
+    m_conditioningDropout->setDecimals(3);
+    m_conditioningDropout->setRange(0.0, 0.3);
+    m_conditioningDropout->setSingleStep(0.01);
+    m_conditioningDropout->setValue(0.05);
+    m_conditioningDropout->setToolTip(
+        tr("How often the prompt, the source image or both are hidden from the model during training (this "
+           "fraction each). It teaches the unconditional predictions that the guidance scales need; 0 makes the "
+           "guidance scales ineffective. Pix2Gif used 0.05."));
+    form->addRow(tr("Conditioning dropout"), m_conditioningDropout);
+    m_perceptualWeight = new QDoubleSpinBox;
+    m_perceptualWeight->setDecimals(4);
+    m_perceptualWeight->setRange(0.0, 1.0);
+    m_perceptualWeight->setSingleStep(0.005);
+    m_perceptualWeight->setValue(0.01);
+    m_perceptualWeight->setToolTip(
+        tr("Weight of the perceptual loss, which compares VGG features of the generated and the real frame: "
+           "higher keeps textures and edges of the source sharper, too high smears the motion. 0 turns it off. "
+           "Pix2Gif used 0.01."));
+    form->addRow(tr("Perceptual loss weight"), m_perceptualWeight);
+    m_vggWeights = new QLineEdit;
+    m_vggWeights->setPlaceholderText(tr("none: random VGG features"));
+    m_vggWeights->setToolTip(
+        tr("VGG19 ImageNet weights file (torchvision vgg19-dcbc3e09.pth); without it the perceptual loss uses "
+           "fixed random VGG features."));
+    auto* browseVgg = new QToolButton;
+    browseVgg->setText(QStringLiteral("\u2026"));
+    browseVgg->setToolTip(tr("Choose the VGG19 weights file."));
+    auto* vggRow = new QHBoxLayout;
+    vggRow->setContentsMargins(0, 0, 0, 0);
+    vggRow->addWidget(m_vggWeights, 1);
+    vggRow->addWidget(browseVgg);
+    form->addRow(tr("VGG19 weights"), vggRow);
+    m_vggHint =
+        new QLabel(tr("Without VGG19 weights the perceptual loss uses fixed random VGG features, which guide it less "
+                      "well than ImageNet features."));
+    m_vggHint->setWordWrap(true);
+    m_vggHint->setForegroundRole(QPalette::PlaceholderText);
+    m_vggHint->setToolTip(m_vggWeights->toolTip());
+    form->addRow(QString(), m_vggHint);
+    m_sampleSteps = new QSpinBox;
+    m_sampleSteps->setRange(1, 200);
+    m_sampleSteps->setValue(20);
+    m_sampleSteps->setToolTip(
+        tr("Denoising steps (DPM++ 2M Karras) of each sample frame. More steps give cleaner samples and take "
+           "longer; they do not change the trained weights."));
+    form->addRow(tr("Sample steps"), m_sampleSteps);
+    m_threads = new QSpinBox;
+    m_threads->setRange(0, 256);
+    m_threads->setValue(0);
+    m_threads->setSpecialValueText(tr("All cores"));
+    m_threads->setToolTip(
+        tr("CPU threads the trainer uses. Fewer keep the computer responsive and make training slower; the "
+           "result is the same."));
+    form->addRow(tr("Threads"), m_threads);
+    auto* scroll = new QScrollArea;
+    scroll->setWidget(formWidget);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    left->addWidget(scroll, 2);
+    connect(browseVgg, &QToolButton::clicked, this, [this] {
+        const QString path =
+            QFileDialog::getOpenFileName(this, tr("VGG19 Weights"), QFileInfo(m_vggWeights->text()).absolutePath(),
+                                         tr("PyTorch weights (*.pth *.pt *.safetensors);;All files (*)"));
+        if (!path.isEmpty())
+            m_vggWeights->setText(path);
+    });
+    connect(m_vggWeights, &QLineEdit::textChanged, this, &TrainingPanel::updateVggHint);
+    connect(m_perceptualWeight, &QDoubleSpinBox::valueChanged, this, &TrainingPanel::updateVggHint);
+    // Whether the output folder holds a run to resume.
+    connect(m_output, &QLineEdit::textChanged, this, &TrainingPanel::updateButtons);
+    // Every training setting belongs to the project: a change marks it modified (setDataset() stays silent).
+    const auto changed = [this] {
+        if (!m_settingDataset)
+            Q_EMIT datasetChanged();
+    };
+    connect(m_baseModel, &QComboBox::currentTextChanged, this, changed);
+    connect(m_output, &QLineEdit::textChanged, this, changed);
+    connect(m_learningRate, &QDoubleSpinBox::valueChanged, this, changed);
+    for (QSpinBox* box : {m_warmup, m_batch, m_accumulation, m_maxSteps, m_checkpointEvery, m_sampleEvery})
+        connect(box, &QSpinBox::valueChanged, this, changed);
+    connect(m_ema, &QCheckBox::toggled, this, changed);
+    connect(m_precision, &QComboBox::currentTextChanged, this, changed);
+    // The trainer's own knobs are not in core::TrainingConfig (see the header): they do not modify the project.
 
     auto* buttons = new QHBoxLayout;
     m_start = new QPushButton(tr("Start"));
@@ -276,9 +414,15 @@ void TrainingPanel::buildTrainingTab() {
     m_pause->setToolTip(tr("Pause after the current step; Resume continues where it stopped."));
     m_stop = new QPushButton(tr("Stop"));
     m_stop->setToolTip(tr("End training after the current step and write a last checkpoint."));
+    m_resumeRun = new QPushButton(tr("Resume from Last Checkpoint"));
+    m_resumeRun->setToolTip(
+        tr("Continue an earlier run from the last checkpoint in the output folder (checkpoints/"
+           "last.safetensors) with its step count, optimiser state and learning-rate schedule, instead of "
+           "starting over."));
     buttons->addWidget(m_start);
     buttons->addWidget(m_pause);
     buttons->addWidget(m_stop);
+    buttons->addWidget(m_resumeRun);
     left->addLayout(buttons);
     m_progress = new QProgressBar;
     m_progress->setRange(0, 1000);
@@ -329,8 +473,15 @@ void TrainingPanel::buildTrainingTab() {
     });
     connect(m_pause, &QPushButton::clicked, this, &TrainingPanel::pause);
     connect(m_stop, &QPushButton::clicked, this, &TrainingPanel::stop);
+    connect(m_resumeRun, &QPushButton::clicked, this, &TrainingPanel::resumeFromCheckpoint);
     if (!m_backend)
         m_trainingStatus->setText(tr("Training engine not available in this build."));
+    updateVggHint();
+}
+
+// The hint matters only while the perceptual loss is on and no ImageNet weights are given.
+void TrainingPanel::updateVggHint() {
+    m_vggHint->setVisible(m_perceptualWeight->value() > 0 && m_vggWeights->text().trimmed().isEmpty());
 }
 
 void TrainingPanel::setBaseModels(const QStringList& paths) {
@@ -346,6 +497,15 @@ void TrainingPanel::setBaseModels(const QStringList& paths) {
 // Curation decodes and measures clips, which takes seconds per clip: one pool task at a time, reports posted back
 // as each clip finishes; imports requested meanwhile wait their turn.
 void TrainingPanel::importClips(const QStringList& paths) {
+    bool added = false;
+    for (const QString& path : paths) {
+        if (!m_sources.contains(path)) {
+            m_sources.append(path);
+            added = true;
+        }
+    }
+    if (added && !m_settingDataset)
+        Q_EMIT datasetChanged();
     if (m_curation->isRunning()) {
         m_pendingImports.append(paths);
         return;
@@ -354,13 +514,34 @@ void TrainingPanel::importClips(const QStringList& paths) {
     const std::shared_ptr<std::atomic<bool>> cancel = m_curationCancel;
     m_datasetSummary->setText(tr("measuring motion in %n clip(s)\u2026", nullptr, int(paths.size())));
     // Reports hop back to this panel one by one; the destructor cancels and waits, so `this` outlives the task.
+    // What core::curateClip() does, plus the Cinemo SSIM level of the frames already decoded: SSIM of at most 15
+    // consecutive pairs costs little next to the optical flow of the pairs, and decoding once serves both.
     m_curation->setFuture(QtConcurrent::run([this, paths, cancel] {
+        const core::CurationOptions options;
         for (const QString& path : paths) {
             if (cancel->load())
                 return;
-            const core::ClipReport report = core::curateClip(path, core::CurationOptions(), cancel.get());
+            core::ClipReport report;
+            report.path = path;
+            report.caption = core::captionFromFileName(path);
+            int ssimLevel = -1;
+            QVector<QImage> frames;
+            if (core::decodeClipFrames(path, std::max(2, options.maxFrames), &frames, &report.size, &report.fps,
+                                       &report.error, cancel.get())) {
+                report.thumbnail = frames.front().scaled(96, 96, Qt::KeepAspectRatio, Qt::SmoothTransformation);
+                core::measureClipPairs(frames, options, &report, cancel.get());
+                const core::CinemoSampleOptions sampleOptions;
+                int stride = 0;
+                const QVector<int> indexes =
+                    core::cinemoFrameIndexes(int(frames.size()), sampleOptions, kSsimSampleSeed, &stride);
+                QVector<QImage> sample;
+                for (int index : indexes)
+                    sample.append(frames.at(index));
+                if (report.ok() && sample.size() >= 2)
+                    ssimLevel = core::measureCinemoFrames(sample, sampleOptions.analysisSide).level;
+            }
             QMetaObject::invokeMethod(
-                this, [this, report] { addReport(report); }, Qt::QueuedConnection);
+                this, [this, report, ssimLevel] { addReport(report, ssimLevel); }, Qt::QueuedConnection);
         }
     }));
 }
@@ -369,7 +550,8 @@ bool TrainingPanel::isCurating() const {
     return m_curation->isRunning() || !m_pendingImports.isEmpty();
 }
 
-void TrainingPanel::addReport(const core::ClipReport& report) {
+void TrainingPanel::addReport(const core::ClipReport& report, int ssimLevel) {
+    m_ssimLevels.insert(report.path, ssimLevel);
     for (core::ClipReport& existing : m_clips) {
         if (existing.path == report.path) {
             existing = report;
@@ -392,6 +574,17 @@ QVector<core::TrainingPair> TrainingPanel::pairs() const {
 
 QVector<int> TrainingPanel::histogram() const {
     return core::motionHistogram(pairs(), kMinMotion, kMaxMotion);
+}
+
+QVector<int> TrainingPanel::ssimHistogram() const {
+    QVector<int> levels;
+    for (const core::ClipReport& clip : m_clips)
+        levels.append(ssimLevel(clip.path));
+    return core::ssimLevelHistogram(levels);  // drops the -1 of unmeasured clips
+}
+
+int TrainingPanel::ssimLevel(const QString& clipPath) const {
+    return m_ssimLevels.value(clipPath, -1);
 }
 
 void TrainingPanel::refreshDataset() {
@@ -438,6 +631,18 @@ void TrainingPanel::refreshDataset() {
     m_histogramBars->setData(keys, values);
     m_histogramPlot->yAxis->setRange(0, peak * 1.15);
     m_histogramPlot->replot();
+    const QVector<int> levels = ssimHistogram();
+    keys.clear();
+    values.clear();
+    peak = 1;
+    for (int level = 0; level < levels.size(); ++level) {
+        keys.append(level);
+        values.append(levels.at(level));
+        peak = std::max(peak, double(levels.at(level)));
+    }
+    m_ssimBars->setData(keys, values);
+    m_ssimPlot->yAxis->setRange(0, peak * 1.15);
+    m_ssimPlot->replot();
     const int pairCount = int(pairs().size());
     if (!m_curation->isRunning())
         m_datasetSummary->setText(tr("%n clip(s)", nullptr, int(m_clips.size())) + QStringLiteral(", ") +
@@ -460,18 +665,105 @@ core::TrainingSettings TrainingPanel::settings() const {
     s.sampleEvery = m_sampleEvery->value();
     s.ema = m_ema->isChecked();
     s.precision = m_precision->currentText();
+    s.horizontalFlip = m_flip->isChecked();
+    s.conditioningDropout = m_conditioningDropout->value();
+    s.perceptualWeight = m_perceptualWeight->value();
+    s.vggWeightsPath = m_vggWeights->text().trimmed();
+    s.sampleSteps = m_sampleSteps->value();
+    s.threads = m_threads->value();
+    s.resume = false;
     return s;
 }
 
+QString TrainingPanel::lastCheckpointPath() const {
+    const QString output = m_output->text().trimmed();
+    if (output.isEmpty())
+        return QString();
+    return QDir(output).filePath(QStringLiteral("checkpoints/last.safetensors"));
+}
+
+core::ProjectDataset TrainingPanel::dataset() const {
+    const core::TrainingSettings s = settings();
+    core::ProjectDataset dataset;
+    dataset.sources = m_sources;
+    core::TrainingConfig& c = dataset.training;
+    c.baseModel = s.baseModelPath;
+    c.outputFolder = s.outputFolder;
+    c.learningRate = s.learningRate;
+    c.warmupSteps = s.warmupSteps;
+    c.batchSize = s.batchSize;
+    c.gradientAccumulation = s.gradientAccumulation;
+    c.maxSteps = s.maxSteps;
+    c.checkpointEvery = s.checkpointEvery;
+    c.sampleEvery = s.sampleEvery;
+    c.ema = s.ema;
+    c.precision = s.precision;
+    c.seed = s.seed;
+    return dataset;
+}
+
+void TrainingPanel::setDataset(const core::ProjectDataset& dataset) {
+    m_settingDataset = true;
+    // The previous project's clips go; curation still running for them is cancelled first.
+    if (m_curationCancel)
+        m_curationCancel->store(true);
+    m_pendingImports.clear();
+    m_curation->waitForFinished();
+    m_clips.clear();
+    m_ssimLevels.clear();
+    m_sources.clear();
+    const core::TrainingConfig& c = dataset.training;
+    const int base = m_baseModel->findData(c.baseModel);
+    if (base >= 0)
+        m_baseModel->setCurrentIndex(base);
+    else
+        m_baseModel->setEditText(c.baseModel);
+    m_output->setText(c.outputFolder);
+    m_learningRate->setValue(c.learningRate);
+    m_warmup->setValue(c.warmupSteps);
+    m_batch->setValue(c.batchSize);
+    m_accumulation->setValue(c.gradientAccumulation);
+    m_maxSteps->setValue(c.maxSteps);
+    m_checkpointEvery->setValue(c.checkpointEvery);
+    m_sampleEvery->setValue(c.sampleEvery);
+    m_ema->setChecked(c.ema);
+    // Only accepted precisions can be chosen; a project saved with another one opens as float32.
+    const QString precision = kTrainerPrecisions.contains(c.precision) ? c.precision : kTrainerPrecisions.constFirst();
+    m_precision->setCurrentIndex(m_precision->findText(precision));
+    refreshDataset();
+    if (!dataset.sources.isEmpty())
+        importClips(dataset.sources);
+    m_settingDataset = false;
+}
+
 bool TrainingPanel::start() {
+    return startTraining(false);
+}
+
+bool TrainingPanel::resumeFromCheckpoint() {
+    return startTraining(true);
+}
+
+bool TrainingPanel::startTraining(bool resume) {
     if (!m_backend)
         return false;
+    core::TrainingSettings s = settings();
+    if (resume) {
+        const QString checkpoint = lastCheckpointPath();
+        if (checkpoint.isEmpty() || !QFileInfo::exists(checkpoint)) {
+            m_trainingStatus->setText(tr("Cannot resume: there is no checkpoint at %1. Start a new run, or set the "
+                                         "output folder to the one of the run to continue.")
+                                          .arg(QDir::toNativeSeparators(checkpoint)));
+            return false;
+        }
+        s.resume = true;
+    }
     QString error;
     m_lossPlot->graph(0)->data()->clear();
     m_lossPlot->graph(1)->data()->clear();
     m_samples->clear();
     m_checkpoints->clear();
-    if (!m_backend->start(settings(), pairs(), &error)) {
+    if (!m_backend->start(s, pairs(), &error)) {
         m_trainingStatus->setText(tr("Cannot start training: %1").arg(error));
         return false;
     }
@@ -544,6 +836,10 @@ void TrainingPanel::updateButtons() {
                         (paused || !pairs().isEmpty()));
     m_pause->setEnabled(available && running);
     m_stop->setEnabled(available && (running || paused));
+    const bool idle = !running && !paused && m_state != core::TrainingState::Stopping;
+    const QString checkpoint = lastCheckpointPath();
+    m_resumeRun->setEnabled(available && idle && !pairs().isEmpty() && !checkpoint.isEmpty() &&
+                            QFileInfo::exists(checkpoint));
 }
 
 }  // namespace sm::ui

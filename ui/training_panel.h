@@ -1,14 +1,27 @@
 #pragma once
-// The "Project" dock for training: datasets (GIFs and videos imported, their curated frame pairs and the motion
-// histogram of the pairs), training settings, start / pause / resume / stop, live loss and learning-rate curves,
-// sample frames and the checkpoints written so far.
+// The "Project" dock for training: datasets (GIFs and videos imported, their curated frame pairs, the Pix2Gif motion
+// histogram of the pairs and the Cinemo SSIM-level histogram of the clips), training settings, start / pause /
+// resume / stop, resume from the last checkpoint of an earlier run, live loss and learning-rate curves, sample
+// frames and the checkpoints written so far.
 //
-// Dataset curation is real (core/bridge/dataset_curation.h, on a pool thread). Training goes through the
-// registered core::TrainingBackend; when none is registered the training controls are disabled and the panel says
-// that the training engine is not available in this build (it never shows made-up numbers).
+// Dataset curation is real (core/bridge/dataset_curation.h, on a pool thread). Each clip is decoded once; its frame
+// pairs are measured with optical flow (Pix2Gif motion) and a Cinemo sample of the same decoded frames is measured
+// with SSIM (core/dataset/cinemo_curation.h: level = clamp(round(100 (1 - mean SSIM)), 0, 19)). The SSIM level
+// therefore covers the first CurationOptions::maxFrames frames only (48), where `stillmotion-cli curate` reads up
+// to 400: long videos can measure differently there.
+//
+// Training goes through the registered core::TrainingBackend; when none is registered the training controls are
+// disabled and the panel says that the training engine is not available in this build (it never shows made-up
+// numbers). The trainers the studio registers run on the CPU and accept float32 only, so the other precisions are
+// listed but disabled, with the reason in their tooltip; a project saved with another precision opens as float32.
+//
+// The trainer-only settings (horizontal flip, conditioning dropout, perceptual weight, VGG weights, sample steps,
+// threads) are not part of core::TrainingConfig, so they are not saved with the project and setDataset() leaves
+// them as they are.
 //
 // GUI thread only.
 #include <QFutureWatcher>
+#include <QHash>
 #include <QVector>
 #include <QWidget>
 
@@ -17,6 +30,7 @@
 
 #include "bridge/dataset_curation.h"
 #include "bridge/training_backend.h"
+#include "project/project.h"
 
 class QCPBars;
 class QCustomPlot;
@@ -47,11 +61,29 @@ public:
     QVector<core::TrainingPair> pairs() const;
     QVector<int> histogram() const;
 
+    // Counts of clips per Cinemo SSIM level 0..19 (20 bins); unreadable clips are not counted.
+    QVector<int> ssimHistogram() const;
+    // The Cinemo SSIM level measured for an imported clip, or -1 (not curated, unreadable, too short).
+    int ssimLevel(const QString& clipPath) const;
+
+    // Every control's value; resume is false (resumeFromCheckpoint() sets it).
     core::TrainingSettings settings() const;
+    // Where the trainer writes the checkpoint a resumed run continues from: <output>/checkpoints/last.safetensors
+    // (bridge/pix2gif_training_backend.h).
+    QString lastCheckpointPath() const;
+
+    // The dataset as the project stores it: the imported clip/folder paths in import order and the training
+    // settings. setDataset() replaces both (curating the sources again) without emitting datasetChanged().
+    core::ProjectDataset dataset() const;
+    void setDataset(const core::ProjectDataset& dataset);
     bool trainingAvailable() const { return m_backend != nullptr; }
     core::TrainingBackend* backend() const { return m_backend.get(); }
 
+    // Starts a new run on the curated pairs; false (with the reason in the status line) when it cannot start.
     bool start();
+    // Starts with settings().resume = true: the trainer continues lastCheckpointPath(). False when that file does
+    // not exist or the trainer refuses.
+    bool resumeFromCheckpoint();
     void pause();
     void resume();
     void stop();
@@ -65,17 +97,33 @@ public:
     QPushButton* startButton() const { return m_start; }
     QPushButton* pauseButton() const { return m_pause; }
     QPushButton* stopButton() const { return m_stop; }
+    QPushButton* resumeRunButton() const { return m_resumeRun; }
     QTabWidget* tabs() const { return m_tabs; }
+    QCustomPlot* ssimHistogramPlot() const { return m_ssimPlot; }
+    QLineEdit* outputEdit() const { return m_output; }
+    QDoubleSpinBox* learningRateBox() const { return m_learningRate; }
+    QComboBox* precisionBox() const { return m_precision; }
+    QCheckBox* horizontalFlipBox() const { return m_flip; }
+    QDoubleSpinBox* conditioningDropoutBox() const { return m_conditioningDropout; }
+    QDoubleSpinBox* perceptualWeightBox() const { return m_perceptualWeight; }
+    QLineEdit* vggWeightsEdit() const { return m_vggWeights; }
+    QLabel* vggHint() const { return m_vggHint; }
+    QSpinBox* sampleStepsBox() const { return m_sampleSteps; }
+    QSpinBox* threadsBox() const { return m_threads; }
     void setBaseModels(const QStringList& paths);
 
 Q_SIGNALS:
     void clipCurated(const sm::core::ClipReport& report);
     void curationFinished();
+    // The user imported or removed sources or changed a training setting (the project is modified).
+    void datasetChanged();
 
 private:
     void buildDatasetTab();
     void buildTrainingTab();
-    void addReport(const core::ClipReport& report);
+    bool startTraining(bool resume);
+    void addReport(const core::ClipReport& report, int ssimLevel);
+    void updateVggHint();
     void refreshDataset();
     void onState(core::TrainingState state);
     void onMetrics(const core::TrainingMetrics& metrics);
@@ -84,9 +132,12 @@ private:
     std::unique_ptr<core::TrainingBackend> m_backend;
     core::TrainingState m_state = core::TrainingState::Idle;
     QVector<core::ClipReport> m_clips;
+    QHash<QString, int> m_ssimLevels;  // clip path -> Cinemo SSIM level, -1 when it could not be measured
     QFutureWatcher<void>* m_curation = nullptr;
     std::shared_ptr<std::atomic<bool>> m_curationCancel;
     QStringList m_pendingImports;
+    QStringList m_sources;          // what the user imported, in order (saved with the project)
+    bool m_settingDataset = false;  // setDataset() in progress: no datasetChanged()
 
     QTabWidget* m_tabs = nullptr;
     QLabel* m_banner = nullptr;
@@ -95,6 +146,8 @@ private:
     QLabel* m_datasetSummary = nullptr;
     QCustomPlot* m_histogramPlot = nullptr;
     QCPBars* m_histogramBars = nullptr;
+    QCustomPlot* m_ssimPlot = nullptr;
+    QCPBars* m_ssimBars = nullptr;
     QComboBox* m_baseModel = nullptr;
     QLineEdit* m_output = nullptr;
     QDoubleSpinBox* m_learningRate = nullptr;
@@ -106,7 +159,15 @@ private:
     QSpinBox* m_sampleEvery = nullptr;
     QCheckBox* m_ema = nullptr;
     QComboBox* m_precision = nullptr;
+    QCheckBox* m_flip = nullptr;
+    QDoubleSpinBox* m_conditioningDropout = nullptr;
+    QDoubleSpinBox* m_perceptualWeight = nullptr;
+    QLineEdit* m_vggWeights = nullptr;
+    QLabel* m_vggHint = nullptr;
+    QSpinBox* m_sampleSteps = nullptr;
+    QSpinBox* m_threads = nullptr;
     QPushButton* m_start = nullptr;
+    QPushButton* m_resumeRun = nullptr;
     QPushButton* m_pause = nullptr;
     QPushButton* m_stop = nullptr;
     QProgressBar* m_progress = nullptr;

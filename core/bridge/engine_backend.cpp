@@ -104,6 +104,20 @@ QImage toQImage(const engine::RgbImage& image) {
     return out;
 }
 
+QString stageName(engine::LoadProgress::Stage stage) {
+    switch (stage) {
+        case engine::LoadProgress::Stage::Reading:
+            return QCoreApplication::translate("sm::core::EngineBackend", "reading weights");
+        case engine::LoadProgress::Stage::Building:
+            return QCoreApplication::translate("sm::core::EngineBackend", "building the model");
+        case engine::LoadProgress::Stage::Moving:
+            return QCoreApplication::translate("sm::core::EngineBackend", "moving to the device");
+        case engine::LoadProgress::Stage::Done:
+            break;
+    }
+    return QCoreApplication::translate("sm::core::EngineBackend", "loaded");
+}
+
 // engine::ModelInfo in Qt types; the path falls back to what was asked for when the engine leaves it empty.
 ModelDescription describe(const engine::ModelInfo& info) {
     ModelDescription d;
@@ -126,7 +140,8 @@ public:
 
     QString name() const override { return QStringLiteral("LibTorch engine"); }
 
-    ModelDescription loadModel(const QString& path, const BackendLoadOptions& options) override {
+    ModelDescription loadModel(const QString& path, const BackendLoadOptions& options,
+                               const LoadCallbacks& callbacks) override {
         if (!QFileInfo::exists(path))
             throw std::runtime_error(QCoreApplication::translate("sm::core::EngineBackend",
                                                                  "%1: not found. Add the weights again in the Model "
@@ -137,6 +152,13 @@ public:
         engineOptions.device = options.device.toStdString();
         engineOptions.precision = toEnginePrecision(options.precision);
         engineOptions.threads = options.threads;
+        engineOptions.resourceDir = options.resourceDir.toStdString();
+        engineOptions.cancel = callbacks.cancel;
+        if (callbacks.onProgress) {
+            engineOptions.onProgress = [&callbacks](const engine::LoadProgress& p) {
+                callbacks.onProgress(p.fraction, stageName(p.stage));
+            };
+        }
         // Free the old weights first: two models at once may not fit.
         m_model.reset();
         m_model = engine::loadModel(path.toStdString(), engineOptions);
@@ -144,6 +166,17 @@ public:
         if (m_info.path.isEmpty())
             m_info.path = path;
         return m_info;
+    }
+
+    // Safetensors files are described from their header (milliseconds); anything else is loaded once.
+    ModelDescription inspectModel(const QString& path) override {
+        const std::string file = path.toStdString();
+        if (!engine::canInspect(file))
+            return GenerationBackend::inspectModel(path);
+        ModelDescription d = describe(engine::inspectModel(file));
+        if (d.path.isEmpty())
+            d.path = path;
+        return d;
     }
 
     bool hasModel() const override { return m_model != nullptr; }
@@ -199,6 +232,14 @@ private:
 };
 
 }  // namespace
+
+int firstFrameWithoutPrompt(const GenerationRequest& request) {
+    engine::GenerateParams params;
+    params.prompt = request.prompt.toStdString();
+    for (const FrameRequest& frame : request.frames)
+        params.frames.push_back({frame.prompt.toStdString(), frame.motion, frame.seed});
+    return engine::firstFrameWithoutPrompt(params);
+}
 
 bool engineAvailable() {
     return true;

@@ -19,6 +19,11 @@ std::unique_ptr<GenerationBackend> makeEngineBackend();
 // makeEngineBackend as a factory, for InferenceWorker and the model manager.
 GenerationBackendFactory engineBackendFactory();
 
+// The engine's empty-prompt rule (sm::engine::firstFrameWithoutPrompt): the index of the first frame of `request`
+// that would be generated without any caption (its own prompt and the project prompt both blank), or -1. The
+// studio checks this before starting a generation, so the user gets a clear message instead of a failed job.
+int firstFrameWithoutPrompt(const GenerationRequest& request);
+
 // Maps a project sampler name (kSamplerEulerAncestral, ...) to whether the engine knows it.
 bool isKnownSampler(const QString& name);
 

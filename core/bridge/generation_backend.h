@@ -37,6 +37,16 @@ struct BackendLoadOptions {
     QString device = QStringLiteral("cpu");         // "cpu", "cuda", "cuda:N", "auto"
     QString precision = QStringLiteral("float32");  // "float32", "float16", "bfloat16"
     int threads = 0;                                // CPU threads; 0 = all cores
+    // The Stillmotion resources folder (clip/ vocabulary); empty = the engine's search (next to the model,
+    // $STILLMOTION_RESOURCE_DIR, the build's resources). The studio passes the folder it ships with.
+    QString resourceDir;
+};
+
+// Progress and cancel of a model load. Called on the loading thread.
+struct LoadCallbacks {
+    // fraction 0..1 over the whole load; `stage` a short user-facing word ("reading weights", ...).
+    std::function<void(double fraction, const QString& stage)> onProgress;
+    const std::atomic<bool>* cancel = nullptr;  // polled between groups of tensors; the load then throws
 };
 
 // What a backend detected in a weights file or folder (sm::engine::ModelInfo in Qt types).
@@ -102,8 +112,17 @@ public:
 
     // Short name for logs and the About box ("LibTorch engine").
     virtual QString name() const = 0;
-    // Loads the weights at `path`; throws with a user-facing message when they are missing or unusable.
-    virtual ModelDescription loadModel(const QString& path, const BackendLoadOptions& options) = 0;
+    // Loads the weights at `path`; throws with a user-facing message when they are missing or unusable, and
+    // (anything) once *callbacks.cancel became true.
+    virtual ModelDescription loadModel(const QString& path, const BackendLoadOptions& options,
+                                       const LoadCallbacks& callbacks = {}) = 0;
+    // Describes the weights at `path` as cheaply as the format allows (the model manager's list). The default
+    // loads and unloads them; the engine reads only a safetensors header. Throws like loadModel().
+    virtual ModelDescription inspectModel(const QString& path) {
+        const ModelDescription description = loadModel(path, BackendLoadOptions{});
+        unloadModel();
+        return description;
+    }
     virtual bool hasModel() const = 0;
     virtual void unloadModel() = 0;
     // Generates request.frames in order, calling onFrame once per frame. Throws on failure (see above).

@@ -231,7 +231,22 @@ bool InferenceWorker::execute(Job& job) {
     // The one place where exceptions from the backend (and the engine under it) are caught.
     try {
         if (job.kind == JobKind::LoadModel) {
-            const ModelDescription model = m_backend->loadModel(job.modelPath, job.loadOptions);
+            LoadCallbacks loadCallbacks;
+            loadCallbacks.cancel = cancel.get();
+            QElapsedTimer clock;
+            clock.start();
+            qint64 lastReportMs = -1;
+            loadCallbacks.onProgress = [&](double fraction, const QString& stage) {
+                const qint64 now = clock.elapsed();
+                if (lastReportMs >= 0 && now - lastReportMs < m_progressIntervalMs.load() && fraction < 1.0)
+                    return;
+                lastReportMs = now;
+                post([this, id, fraction, stage] {
+                    if (m_states.value(id) == JobState::Running)
+                        Q_EMIT loadProgress(id, fraction, stage);
+                });
+            };
+            const ModelDescription model = m_backend->loadModel(job.modelPath, job.loadOptions, loadCallbacks);
             post([this, id, model] {
                 m_loadedModel = model;
                 Q_EMIT modelLoaded(id, model);

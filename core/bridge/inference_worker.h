@@ -94,6 +94,9 @@ Q_SIGNALS:
     void frameReady(sm::core::JobId id, int frameIndex, const QImage& image);
     void previewReady(sm::core::JobId id, int frameIndex, const QImage& image);
     void progress(sm::core::JobId id, const sm::core::JobProgress& progress);
+    // A model load's progress: fraction 0..1, stage a short user-facing word. Throttled like progress(); the
+    // first report always goes out. Cancelling a running load stops it between groups of tensors.
+    void loadProgress(sm::core::JobId id, double fraction, const QString& stage);
     void warning(sm::core::JobId id, const QString& message);
     void finished(sm::core::JobId id);
     void failed(sm::core::JobId id, const QString& message);

@@ -31,6 +31,14 @@ struct TrainingSettings {
     bool ema = true;               // keep an exponential moving average of the UNet
     QString precision = QStringLiteral("float32");
     quint64 seed = 1371;
+    // The Pix2Gif trainer's remaining knobs (bridge/pix2gif_training_backend.h); defaults are the authors'.
+    bool horizontalFlip = true;         // random joint flip of source and target, p = 0.5
+    double conditioningDropout = 0.05;  // text / image / both dropped 5 % each (classifier-free guidance)
+    double perceptualWeight = 0.01;     // λ_P of the latent perceptual loss; 0 = off
+    QString vggWeightsPath;             // torchvision vgg19 ImageNet weights; empty = random VGG (warned)
+    int sampleSteps = 20;               // DPM++ 2M Karras steps of the sample frames
+    int threads = 0;                    // CPU threads; 0 = all cores
+    bool resume = false;                // continue outputFolder/checkpoints/last.safetensors when it exists
 };
 
 enum class TrainingState { Idle, Running, Paused, Stopping, Finished, Failed };

@@ -60,6 +60,14 @@ bool operator==(const SamplerSettings& a, const SamplerSettings& b) {
            a.noisePerFrame == b.noisePerFrame && a.seed == b.seed && a.seedLocked == b.seedLocked;
 }
 
+bool operator==(const TrainingConfig& a, const TrainingConfig& b) {
+    return a.baseModel == b.baseModel && a.outputFolder == b.outputFolder && a.learningRate == b.learningRate &&
+           a.warmupSteps == b.warmupSteps && a.batchSize == b.batchSize &&
+           a.gradientAccumulation == b.gradientAccumulation && a.maxSteps == b.maxSteps &&
+           a.checkpointEvery == b.checkpointEvery && a.sampleEvery == b.sampleEvery && a.ema == b.ema &&
+           a.precision == b.precision && a.seed == b.seed;
+}
+
 bool operator==(const FrameSpec& a, const FrameSpec& b) {
     return a.m_promptOverride == b.m_promptOverride && a.m_motion == b.m_motion && a.m_seed == b.m_seed &&
            samePixels(a.m_image, b.m_image);
@@ -82,7 +90,7 @@ QVector<QImage> Project::generatedImages() const {
 bool operator==(const Project& a, const Project& b) {
     return a.m_sourcePath == b.m_sourcePath && a.m_crop == b.m_crop && a.m_prompt == b.m_prompt &&
            a.m_model == b.m_model && a.m_sampler == b.m_sampler && a.m_frames == b.m_frames &&
-           samePixels(a.m_sourceImage, b.m_sourceImage);
+           a.m_dataset == b.m_dataset && samePixels(a.m_sourceImage, b.m_sourceImage);
 }
 
 }  // namespace sm::core

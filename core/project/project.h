@@ -58,6 +58,40 @@ struct SamplerSettings {
     friend bool operator!=(const SamplerSettings& a, const SamplerSettings& b) { return !(a == b); }
 };
 
+// Fine-tuning settings kept with a project (the Project dock's Training tab); mirrors core::TrainingSettings
+// (bridge/training_backend.h) so core/project does not depend on the bridge. Defaults follow Pix2Gif's train.yaml.
+struct TrainingConfig {
+    QString baseModel;             // weights to start from; empty = the default Pix2Gif
+    QString outputFolder;          // checkpoints and samples; empty = next to the project
+    double learningRate = 1e-4;    // > 0
+    int warmupSteps = 10000;       // >= 0
+    int batchSize = 2;             // >= 1
+    int gradientAccumulation = 8;  // >= 1
+    int maxSteps = 25000;          // >= 1
+    int checkpointEvery = 1000;    // >= 1
+    int sampleEvery = 2000;        // >= 1
+    bool ema = true;
+    QString precision = QStringLiteral("float32");
+    quint64 seed = 1371;
+
+    friend bool operator==(const TrainingConfig& a, const TrainingConfig& b);
+    friend bool operator!=(const TrainingConfig& a, const TrainingConfig& b) { return !(a == b); }
+};
+
+// The project's training data: the clips (GIFs, videos) and folders imported in the Project dock, in import order,
+// as absolute paths (they live outside the project folder and are not copied), plus the training settings.
+// Curation results (pairs, motion histogram) are not stored: they are measured again from the clips on open.
+struct ProjectDataset {
+    QStringList sources;
+    TrainingConfig training;
+
+    bool isEmpty() const { return sources.isEmpty() && training == TrainingConfig(); }
+    friend bool operator==(const ProjectDataset& a, const ProjectDataset& b) {
+        return a.sources == b.sources && a.training == b.training;
+    }
+    friend bool operator!=(const ProjectDataset& a, const ProjectDataset& b) { return !(a == b); }
+};
+
 // One frame to generate. The prompt is inherited from the project unless overridden; an override may be the
 // empty string (an explicitly empty prompt), which is different from "no override".
 class FrameSpec {
@@ -133,6 +167,10 @@ public:
     void removeFrame(int index) { m_frames.removeAt(index); }
     void clearFrames() { m_frames.clear(); }
 
+    // Training data and settings (format version 2; empty in projects saved by version 1).
+    const ProjectDataset& dataset() const { return m_dataset; }
+    void setDataset(const ProjectDataset& dataset) { m_dataset = dataset; }
+
     // The prompt frame `index` is generated with: its override if it has one, else the project prompt.
     QString effectivePrompt(int index) const;
 
@@ -150,6 +188,7 @@ private:
     ModelChoice m_model;
     SamplerSettings m_sampler;
     QVector<FrameSpec> m_frames;
+    ProjectDataset m_dataset;
 };
 
 }  // namespace sm::core

@@ -396,6 +396,39 @@ bool parseProjectJson(const QJsonObject& root, Project* project, ImageRefs* refs
         project->appendFrame(spec);
     }
 
+    // Version 2 added the training data. Migration from version 1: no "dataset" field, an empty dataset with the
+    // default training settings (the file is rewritten as version 2 on the next save).
+    if (version >= 2 && in.ok()) {
+        const QString datasetField = QStringLiteral("dataset");
+        const QJsonObject datasetObject = in.object(root, QString(), datasetField);
+        ProjectDataset dataset;
+        const QJsonArray sources = in.array(datasetObject, datasetField, QStringLiteral("sources"));
+        for (int i = 0; i < sources.size() && in.ok(); ++i) {
+            if (!sources.at(i).isString() || sources.at(i).toString().isEmpty()) {
+                in.fail(QStringLiteral("dataset.sources[%1]").arg(i), QStringLiteral("a file or folder path"),
+                        describeValue(sources.at(i)));
+                break;
+            }
+            dataset.sources.append(sources.at(i).toString());
+        }
+        const QString training = joinField(datasetField, QStringLiteral("training"));
+        const QJsonObject t = in.object(datasetObject, datasetField, QStringLiteral("training"));
+        TrainingConfig& c = dataset.training;
+        c.baseModel = in.string(t, training, QStringLiteral("baseModel"));
+        c.outputFolder = in.string(t, training, QStringLiteral("outputFolder"));
+        c.learningRate = in.number(t, training, QStringLiteral("learningRate"), 0, 1, /*minExclusive=*/true);
+        c.warmupSteps = in.integer(t, training, QStringLiteral("warmupSteps"), 0);
+        c.batchSize = in.integer(t, training, QStringLiteral("batchSize"), 1);
+        c.gradientAccumulation = in.integer(t, training, QStringLiteral("gradientAccumulation"), 1);
+        c.maxSteps = in.integer(t, training, QStringLiteral("maxSteps"), 1);
+        c.checkpointEvery = in.integer(t, training, QStringLiteral("checkpointEvery"), 1);
+        c.sampleEvery = in.integer(t, training, QStringLiteral("sampleEvery"), 1);
+        c.ema = in.boolean(t, training, QStringLiteral("ema"));
+        c.precision = in.string(t, training, QStringLiteral("precision"));
+        c.seed = in.seed(t, training, QStringLiteral("seed"));
+        project->setDataset(dataset);
+    }
+
     if (!in.ok()) {
         *error = in.error();
         return false;
@@ -536,6 +569,25 @@ QJsonObject projectToJson(const Project& project, const QVector<std::optional<QS
         frames.append(frame);
     }
     root.insert(QStringLiteral("frames"), frames);
+
+    const ProjectDataset& dataset = project.dataset();
+    const TrainingConfig& c = dataset.training;
+    QJsonObject training;
+    training.insert(QStringLiteral("baseModel"), c.baseModel);
+    training.insert(QStringLiteral("outputFolder"), c.outputFolder);
+    training.insert(QStringLiteral("learningRate"), c.learningRate);
+    training.insert(QStringLiteral("warmupSteps"), c.warmupSteps);
+    training.insert(QStringLiteral("batchSize"), c.batchSize);
+    training.insert(QStringLiteral("gradientAccumulation"), c.gradientAccumulation);
+    training.insert(QStringLiteral("maxSteps"), c.maxSteps);
+    training.insert(QStringLiteral("checkpointEvery"), c.checkpointEvery);
+    training.insert(QStringLiteral("sampleEvery"), c.sampleEvery);
+    training.insert(QStringLiteral("ema"), c.ema);
+    training.insert(QStringLiteral("precision"), c.precision);
+    training.insert(QStringLiteral("seed"), QString::number(c.seed));
+    root.insert(QStringLiteral("dataset"),
+                QJsonObject{{QStringLiteral("sources"), QJsonArray::fromStringList(dataset.sources)},
+                            {QStringLiteral("training"), training}});
     return root;
 }
 

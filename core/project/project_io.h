@@ -2,7 +2,7 @@
 // Saving and loading a Project as a versioned folder:
 //
 //   <name>.smproj/
-//     project.json            {"format": "stillmotion-project", "version": 1, ...}  (see docs/project-format.md)
+//     project.json            {"format": "stillmotion-project", "version": 2, ...}  (see docs/project-format.md)
 //     source.png              the source image (absent when the project has none)
 //     frames/frame_0001.png   generated image of frame 0, frame_0002.png of frame 1, ... (only generated frames)
 //
@@ -32,7 +32,8 @@
 namespace sm::core {
 
 inline constexpr char kProjectFormatName[] = "stillmotion-project";
-inline constexpr int kProjectFormatVersion = 1;
+// Version 2 added "dataset" (training clips and settings); version 1 files load with an empty dataset.
+inline constexpr int kProjectFormatVersion = 2;
 inline constexpr char kProjectSuffix[] = ".smproj";
 inline constexpr char kProjectFileName[] = "project.json";
 

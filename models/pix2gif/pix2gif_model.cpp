@@ -121,6 +121,27 @@ Pix2GifConfig Pix2GifConfig::fromJson(const nlohmann::json& json) {
 
 Pix2GifConfig Pix2GifConfig::full() { return {}; }
 
+Pix2GifConfig Pix2GifConfig::demo() {
+    Pix2GifConfig c;
+    // Sized for training on a 2-core CPU: attention only on the 4×4 level (the 8×8 level doubles a step's time).
+    c.unet.modelChannels = 32;
+    c.unet.channelMult = {1, 2, 2};
+    c.unet.numResBlocks = 1;
+    c.unet.attentionResolutions = {4};
+    c.unet.numHeads = 4;
+    c.unet.contextDim = 192;
+    c.vae.blockOutChannels = {32, 64, 64};
+    c.vae.layersPerBlock = 1;
+    c.text.vocabSize = 4096;
+    c.text.width = 192;
+    c.text.heads = 3;
+    c.text.layers = 2;
+    c.text.mlpHidden = 768;
+    c.flownet.ngf = 32;
+    c.motion.dim = 192;
+    return c;
+}
+
 Pix2GifConfig Pix2GifConfig::tiny() {
     Pix2GifConfig c;
     c.unet.modelChannels = 32;
@@ -143,7 +164,9 @@ Pix2GifConfig Pix2GifConfig::tiny() {
 // ----------------------------------------------------------------------------------------------------------------
 Pix2GifModelImpl::Pix2GifModelImpl(Pix2GifConfig config, text::ClipTokenizer tokenizer)
     : m_config(std::move(config)),
-      m_tokenizer(std::move(tokenizer)),
+      // A model whose text encoder has a smaller token table (the demo model) uses CLIP's BPE with as many merges.
+      m_tokenizer(tokenizer.vocabSize() > m_config.text.vocabSize ? tokenizer.truncated(m_config.text.vocabSize)
+                                                                  : std::move(tokenizer)),
       m_schedule(sampling::ldmLinearSchedule().alphasCumprod) {
     m_config.validate();
     unet = register_module("unet", unet::LdmUNet(m_config.unet));
@@ -339,12 +362,20 @@ Pix2GifModel loadPix2GifModel(const std::string& path, const text::ClipTokenizer
     return pix2GifFromStateDict(io::openWeights(path), path, tokenizer);
 }
 
-void savePix2GifModel(const Pix2GifModel& model, const std::string& path) {
+void savePix2GifModel(const Pix2GifModel& model, const std::string& path, StoragePrecision precision) {
     const ModelCard& card = model->card();
     const nlohmann::json cardJson = {{"name", card.name},         {"description", card.description},
                                      {"provenance", card.provenance}, {"training", card.training},
                                      {"evaluation", card.evaluation}};
-    io::writeSafetensors(path, model->checkpointStateDict(),
+    io::StateDict dict = model->checkpointStateDict();
+    if (precision == StoragePrecision::Float16) {
+        for (auto& [key, tensor] : dict) {
+            if (tensor.is_floating_point()) {
+                tensor = tensor.to(torch::kFloat16);
+            }
+        }
+    }
+    io::writeSafetensors(path, dict,
                          {{"format", kFormatTag},
                           {"architecture", "pix2gif"},
                           {"config", model->config().toJson().dump()},

@@ -53,6 +53,11 @@ struct Pix2GifConfig {
     static Pix2GifConfig fromJson(const nlohmann::json& json);  // throws sm::ArgumentError naming the field
     /// The real Pix2Gif (SD-1.5 sizes).
     static Pix2GifConfig full();
+    /// The demo model's architecture (64×64 images, 16×16 latents): a 3-level VAE (factor 4), a 2-layer CLIP of
+    /// width 192 — forced by the FlowNet injection, whose floor((D − 1) / 3) + 1 = 64 values must fill the 8×8
+    /// map that meets a 16×16 latent — on a truncated BPE vocabulary (4,096 tokens: see
+    /// ClipTokenizer::truncated), FlowNet ngf 32 and a small UNet (1.5 M). About 4.5 M parameters, 18 MB as float32.
+    static Pix2GifConfig demo();
     /// The smallest Pix2Gif whose parts fit together, for fixtures: text width 48 gives the FlowNet injection a
     /// 4×4 map (floor(47 / 3) + 1 = 16), so ngf 16 and an 8×8 latent; a 3-level VAE makes that 32×32 images.
     static Pix2GifConfig tiny();
@@ -123,9 +128,15 @@ Pix2GifModel loadPix2GifModel(const std::string& path, const text::ClipTokenizer
 Pix2GifModel pix2GifFromStateDict(const io::StateDict& dict, const std::string& source,
                                   const text::ClipTokenizer& tokenizer, const nlohmann::json* card = nullptr);
 
+/// How savePix2GifModel stores floating-point tensors. Loading always computes in float32 (or the precision the
+/// user picks); half storage halves the file (the shipped demo model) at ~1e-3 relative rounding of weights.
+enum class StoragePrecision { Float32, Float16 };
+
 /// Writes the bundle as safetensors (Lightning layout) with {"format": "stillmotion-model", "architecture":
 /// "pix2gif", "config": ..., "card": ...} in the header metadata, atomically. Throws sm::WeightsError on I/O errors.
-void savePix2GifModel(const Pix2GifModel& model, const std::string& path);
+/// Integer tensors (BatchNorm's num_batches_tracked) keep their type.
+void savePix2GifModel(const Pix2GifModel& model, const std::string& path,
+                      StoragePrecision precision = StoragePrecision::Float32);
 
 /// A new bundle with random weights (PyTorch default init), e.g. the tiny fixture models of the tests.
 Pix2GifModel randomPix2GifModel(const Pix2GifConfig& config, const text::ClipTokenizer& tokenizer, uint64_t seed);

@@ -348,6 +348,46 @@ ClipTokenizer ClipTokenizer::build(const std::vector<std::pair<std::string, std:
     return t;
 }
 
+ClipTokenizer ClipTokenizer::truncated(int64_t vocabSize) const {
+    const int64_t fullMerges = this->vocabSize() - 514;
+    if (m_bosId != this->vocabSize() - 2 || m_eosId != this->vocabSize() - 1 || fullMerges < 0) {
+        throw WeightsError("cannot shrink this CLIP vocabulary: it is not in openai's order (special tokens last)");
+    }
+    if (vocabSize == this->vocabSize()) {
+        return *this;
+    }
+    const int64_t keptMerges = vocabSize - 514;
+    if (keptMerges < 0 || keptMerges > fullMerges) {
+        throw WeightsError("a CLIP vocabulary of " + std::to_string(vocabSize) + " tokens cannot be made from " +
+                           std::to_string(this->vocabSize()) + " (expected 514 .. " +
+                           std::to_string(this->vocabSize()) + ")");
+    }
+    ClipTokenizer t = *this;
+    for (auto it = t.m_merges.begin(); it != t.m_merges.end();) {
+        it = it->second.rank >= keptMerges ? t.m_merges.erase(it) : std::next(it);
+    }
+    const int64_t firstDropped = 512 + keptMerges;
+    // Merge tokens get their ids again from the kept merges only: a string that two merges produce keeps the id
+    // of the last KEPT one, as dict(zip(vocab, range(n))) over the shorter vocabulary would give.
+    for (int64_t& id : t.m_symbolId) {
+        if (id >= 512) {
+            id = -1;
+        }
+    }
+    for (const auto& [pair, merge] : t.m_merges) {
+        int64_t& id = t.m_symbolId[static_cast<size_t>(merge.result)];
+        id = std::max(id, int64_t{512} + merge.rank);
+    }
+    t.m_bosId = firstDropped;
+    t.m_eosId = firstDropped + 1;
+    t.m_symbolId[static_cast<size_t>(t.m_startSymbol)] = t.m_bosId;
+    t.m_symbolId[static_cast<size_t>(t.m_endSymbol)] = t.m_eosId;
+    t.m_idToken.resize(static_cast<size_t>(vocabSize));
+    t.m_idToken[static_cast<size_t>(t.m_bosId)] = kStartOfText;
+    t.m_idToken[static_cast<size_t>(t.m_eosId)] = kEndOfText;
+    return t;
+}
+
 int64_t ClipTokenizer::idOf(Symbol symbol) const {
     const int64_t id = m_symbolId[static_cast<size_t>(symbol)];
     return id >= 0 ? id : m_eosId;  // unk_token is "<|endoftext|>"

@@ -53,6 +53,14 @@ public:
     /// encode() of every text as an int64 CPU tensor [B, maxLength].
     torch::Tensor encodeBatch(const std::vector<std::string>& texts, int maxLength = kDefaultMaxLength) const;
 
+    /// The same BPE with only the first `vocabSize - 514` merges and the special tokens moved to the end (ids
+    /// vocabSize - 2 and - 1): CLIP's own way of sizing its vocabulary (merges[:49152-256-2]), applied further.
+    /// Every text still tokenizes (rarer words split into more pieces); ids below 512 + merges are unchanged.
+    /// Small models (the demo model) use it to keep the token embedding small; the vocabulary size is read from
+    /// the text encoder's token_embedding rows. Needs openai's vocabulary order (bytes, bytes + "</w>", one token
+    /// per merge, specials last); throws sm::WeightsError otherwise or when vocabSize is out of range.
+    ClipTokenizer truncated(int64_t vocabSize) const;
+
     /// The text's ids without BOS/EOS and without truncation.
     std::vector<int64_t> textIds(const std::string& utf8) const;
     /// The BPE token strings (byte-level symbols, "</w>" suffix), untruncated: for debugging and tests.

@@ -1,5 +1,8 @@
 // stillmotion-cli create-model: a random tiny Pix2Gif is written and loads; bad options and inputs give one-line
 // errors and the documented exit codes.
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
@@ -16,6 +19,20 @@ Run runCli(const QStringList& args) {
     process.start(QStringLiteral(STILLMOTION_CLI_PATH), QStringList{QStringLiteral("create-model")} + args);
     process.waitForFinished(300000);
     return {process.exitCode(), QString::fromUtf8(process.readAllStandardError())};
+}
+
+// The JSON header of a safetensors file (8-byte little-endian length, then the header).
+QJsonObject safetensorsHeader(const QString& path) {
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    const QByteArray lengthBytes = file.read(8);
+    if (lengthBytes.size() != 8)
+        return {};
+    quint64 length = 0;
+    for (int i = 7; i >= 0; --i)
+        length = (length << 8) | quint8(lengthBytes.at(i));
+    return QJsonDocument::fromJson(file.read(qint64(length))).object();
 }
 
 }  // namespace
@@ -35,6 +52,42 @@ private Q_SLOTS:
         const Run copy = runCli({QStringLiteral("--from"), out, QStringLiteral("--output"), again});
         QVERIFY2(copy.exitCode == 0, qPrintable(copy.err));
         QVERIFY(QFileInfo::exists(again));
+    }
+
+    // The demo model's finishing step: the eval results (without per-item rows) go into the card; --half stores
+    // float16 and roughly halves the file.
+    void embedsEvaluationAndStoresHalfPrecision() {
+        QTemporaryDir dir;
+        const QString base = dir.filePath(QStringLiteral("base.safetensors"));
+        QVERIFY(runCli({QStringLiteral("--random"), QStringLiteral("tiny"), QStringLiteral("--output"), base}).exitCode ==
+                0);
+        const QString results = dir.filePath(QStringLiteral("results.json"));
+        {
+            QFile file(results);
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write(R"({"summary": {"rmse": 2.5, "pearson": 0.93}, "items": [{"image": "a.png"}]})");
+        }
+        const QString out = dir.filePath(QStringLiteral("final.safetensors"));
+        const Run run = runCli({QStringLiteral("--from"), base, QStringLiteral("--output"), out, QStringLiteral("--name"),
+                                QStringLiteral("Final"), QStringLiteral("--evaluation"), results,
+                                QStringLiteral("--half")});
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        const QJsonObject header = safetensorsHeader(out);
+        const QJsonObject metadata = header.value(QStringLiteral("__metadata__")).toObject();
+        const QJsonObject card =
+            QJsonDocument::fromJson(metadata.value(QStringLiteral("card")).toString().toUtf8()).object();
+        QCOMPARE(card.value(QStringLiteral("name")).toString(), QStringLiteral("Final"));
+        const QJsonObject evaluation = card.value(QStringLiteral("evaluation")).toObject();
+        QCOMPARE(evaluation.value(QStringLiteral("summary")).toObject().value(QStringLiteral("pearson")).toDouble(), 0.93);
+        QVERIFY(!evaluation.contains(QStringLiteral("items")));
+        const QJsonObject unetWeight = header.value(QStringLiteral("model.diffusion_model.out.2.weight")).toObject();
+        QCOMPARE(unetWeight.value(QStringLiteral("dtype")).toString(), QStringLiteral("F16"));
+        QVERIFY(QFileInfo(out).size() < QFileInfo(base).size() * 6 / 10);
+
+        const Run bad = runCli({QStringLiteral("--from"), base, QStringLiteral("--output"),
+                                dir.filePath(QStringLiteral("x.safetensors")), QStringLiteral("--evaluation"),
+                                dir.filePath(QStringLiteral("missing.json"))});
+        QCOMPARE(bad.exitCode, 1);
     }
 
     void refusesBadOptionsAndInputs() {

@@ -129,6 +129,27 @@ private Q_SLOTS:
         d.setModel(ModelChoice{ModelKind::Cinemo, QString()});
         QVERIFY(a != d);
     }
+
+    // The training data is part of the project: a different source list or training setting makes it differ.
+    void datasetTakesPartInEquality() {
+        Project a;
+        QVERIFY(a.dataset().isEmpty());
+        QCOMPARE(a.dataset().training.learningRate, 1e-4);  // Pix2Gif's train.yaml
+        QCOMPARE(a.dataset().training.batchSize, 2);
+        Project b = a;
+        sm::core::ProjectDataset dataset;
+        dataset.sources = {QStringLiteral("/clips/waves.gif")};
+        b.setDataset(dataset);
+        QVERIFY(!b.dataset().isEmpty());
+        QVERIFY(a != b);
+        dataset.sources.clear();
+        dataset.training.ema = false;
+        b.setDataset(dataset);
+        QVERIFY(!b.dataset().isEmpty());
+        QVERIFY(a != b);
+        b.setDataset({});
+        QVERIFY(a == b);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestProject)

@@ -70,6 +70,22 @@ Project fullProject() {
     s.seedLocked = false;
     project.setSampler(s);
 
+    sm::core::ProjectDataset dataset;
+    dataset.sources = {QStringLiteral("/clips/waves.gif"), QStringLiteral("/clips/gulls \u00e9/")};
+    dataset.training.baseModel = QStringLiteral("/models/pix2gif-demo.safetensors");
+    dataset.training.outputFolder = QStringLiteral("/runs/waves");
+    dataset.training.learningRate = 3e-5;
+    dataset.training.warmupSteps = 0;
+    dataset.training.batchSize = 4;
+    dataset.training.gradientAccumulation = 2;
+    dataset.training.maxSteps = 1234;
+    dataset.training.checkpointEvery = 100;
+    dataset.training.sampleEvery = 50;
+    dataset.training.ema = false;
+    dataset.training.precision = QStringLiteral("bfloat16");
+    dataset.training.seed = (quint64(1) << 63) + 3;
+    project.setDataset(dataset);
+
     FrameSpec inherit(3, (quint64(1) << 63) + 5);  // beyond 2^53: a JSON number would lose it
     inherit.setImage(patternImage(16, 16, 2));
     FrameSpec overridden(-2, 0);
@@ -239,12 +255,81 @@ private Q_SLOTS:
         QVERIFY(sm::core::saveProject(fullProject(), folder, nullptr));
         const QJsonObject root = QJsonDocument::fromJson(readAll(folder + QStringLiteral("/project.json"))).object();
         QCOMPARE(root.value(QStringLiteral("format")).toString(), QStringLiteral("stillmotion-project"));
-        QCOMPARE(root.value(QStringLiteral("version")).toInt(), 1);
+        QCOMPARE(root.value(QStringLiteral("version")).toInt(), 2);
         // Seeds are strings (64-bit exact); an inheriting frame has no prompt key at all.
         const QJsonObject frame0 = root.value(QStringLiteral("frames")).toArray().at(0).toObject();
         QCOMPARE(frame0.value(QStringLiteral("seed")).toString(), QStringLiteral("9223372036854775813"));
         QVERIFY(!frame0.contains(QStringLiteral("prompt")));
         QCOMPARE(frame0.value(QStringLiteral("image")).toString(), QStringLiteral("frames/frame_0001.png"));
+    }
+
+    // Format version 2 stores the training data (clips and folders, training settings) and reads it back exactly.
+    void datasetRoundTrips() {
+        const QString folder = path(QStringLiteral("dataset.smproj"));
+        const Project original = fullProject();
+        QVERIFY(sm::core::saveProject(original, folder, nullptr));
+        const QJsonObject root = QJsonDocument::fromJson(readAll(folder + QStringLiteral("/project.json"))).object();
+        const QJsonObject dataset = root.value(QStringLiteral("dataset")).toObject();
+        QCOMPARE(dataset.value(QStringLiteral("sources")).toArray().size(), 2);
+        QCOMPARE(dataset.value(QStringLiteral("sources")).toArray().at(0).toString(),
+                 QStringLiteral("/clips/waves.gif"));
+        const QJsonObject training = dataset.value(QStringLiteral("training")).toObject();
+        QCOMPARE(training.value(QStringLiteral("batchSize")).toInt(), 4);
+        QCOMPARE(training.value(QStringLiteral("seed")).toString(), QStringLiteral("9223372036854775811"));
+        const ProjectLoadResult loaded = sm::core::loadProject(folder);
+        QVERIFY2(loaded.ok(), qPrintable(loaded.error));
+        QCOMPARE(loaded.project->dataset().sources, original.dataset().sources);
+        QVERIFY(loaded.project->dataset().training == original.dataset().training);
+        QVERIFY(*loaded.project == original);
+    }
+
+    // Migration: a version 1 file (no "dataset") loads with an empty dataset and default training settings, and
+    // is written back as version 2.
+    void version1LoadsWithEmptyDataset() {
+        const QString folder = path(QStringLiteral("v1.smproj"));
+        Project original = fullProject();
+        QVERIFY(sm::core::saveProject(original, folder, nullptr));
+        const QString json = folder + QStringLiteral("/project.json");
+        QJsonObject root = QJsonDocument::fromJson(readAll(json)).object();
+        root.insert(QStringLiteral("version"), 1);
+        root.remove(QStringLiteral("dataset"));
+        writeAll(json, QJsonDocument(root).toJson());
+        const ProjectLoadResult loaded = sm::core::loadProject(folder);
+        QVERIFY2(loaded.ok(), qPrintable(loaded.error));
+        QVERIFY(loaded.project->dataset().isEmpty());
+        QCOMPARE(loaded.project->dataset().training.maxSteps, 25000);
+        original.setDataset({});
+        QVERIFY(*loaded.project == original);
+        QVERIFY(sm::core::saveProject(*loaded.project, folder, nullptr));
+        QCOMPARE(QJsonDocument::fromJson(readAll(json)).object().value(QStringLiteral("version")).toInt(), 2);
+    }
+
+    // A version 2 file must have the dataset; a bad field in it is named like any other.
+    void datasetErrorsNameTheField() {
+        const QString folder = path(QStringLiteral("bad-dataset.smproj"));
+        QVERIFY(sm::core::saveProject(fullProject(), folder, nullptr));
+        const QString json = folder + QStringLiteral("/project.json");
+        QJsonObject root = QJsonDocument::fromJson(readAll(json)).object();
+        QJsonObject dataset = root.value(QStringLiteral("dataset")).toObject();
+        QJsonObject training = dataset.value(QStringLiteral("training")).toObject();
+        training.insert(QStringLiteral("batchSize"), 0);
+        dataset.insert(QStringLiteral("training"), training);
+        root.insert(QStringLiteral("dataset"), dataset);
+        writeAll(json, QJsonDocument(root).toJson());
+        ProjectLoadResult loaded = sm::core::loadProject(folder);
+        QVERIFY(!loaded.ok());
+        QCOMPARE(loaded.error,
+                 QStringLiteral("project.json: field dataset.training.batchSize: expected an integer >= 1, found 0"));
+
+        dataset.insert(QStringLiteral("sources"), QJsonArray{QStringLiteral("/clips/a.gif"), 7});
+        training.insert(QStringLiteral("batchSize"), 2);
+        dataset.insert(QStringLiteral("training"), training);
+        root.insert(QStringLiteral("dataset"), dataset);
+        writeAll(json, QJsonDocument(root).toJson());
+        loaded = sm::core::loadProject(folder);
+        QVERIFY(!loaded.ok());
+        QCOMPARE(loaded.error,
+                 QStringLiteral("project.json: field dataset.sources[1]: expected a file or folder path, found 7"));
     }
 
     // sampler.seed and sampler.seedLocked came after the first projects: files without them load the defaults,
@@ -350,7 +435,7 @@ private Q_SLOTS:
             << Corruption::NewerVersion
             << QStringLiteral(
                    "project.json: field version: this project was saved by a newer Stillmotion (format "
-                   "version 2); this build reads version 1 and older");
+                   "version 3); this build reads version 2 and older");
         QTest::newRow("missing frame PNG")
             << Corruption::MissingFramePng
             << QStringLiteral("frames/frame_0003.png: file not found (named by project.json field frames[2].image)");
@@ -423,7 +508,7 @@ private Q_SLOTS:
             case Corruption::NewerVersion:
                 // A newer file may have changed anything else too; the version must be reported, not the rest.
                 editJson(folder, [](QJsonObject& root) {
-                    root.insert(QStringLiteral("version"), 2);
+                    root.insert(QStringLiteral("version"), 3);
                     root.insert(QStringLiteral("frames"), QStringLiteral("moved to timeline.json"));
                 });
                 break;

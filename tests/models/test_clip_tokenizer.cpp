@@ -8,6 +8,7 @@
 #include <QtTest/QtTest>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -238,6 +239,47 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(sm::ArgumentError, m_tokenizer->encode(text, 1));
         QVERIFY_THROWS_EXCEPTION(sm::ArgumentError, m_tokenizer->encodeBatch({text}, 0));
         QCOMPARE(m_tokenizer->encodeBatch({}, 77).sizes().vec(), (std::vector<int64_t>{0, 77}));
+    }
+
+    // A shorter vocabulary (the demo model's 4,096 tokens) keeps the first merges' ids, moves the specials to the
+    // end, and splits words whose merges were dropped into pieces that all lie inside the table.
+    void truncatedVocabulary() {
+        if (!requireCase())
+            QSKIP("golden case clip_tokenizer not found; set STILLMOTION_GOLDEN_DIR");
+        const ClipTokenizer same = m_tokenizer->truncated(m_tokenizer->vocabSize());
+        QCOMPARE(same.encode("a red star drifts to the left."), m_tokenizer->encode("a red star drifts to the left."));
+
+        const ClipTokenizer small = m_tokenizer->truncated(4096);
+        QCOMPARE(small.vocabSize(), int64_t(4096));
+        QCOMPARE(small.bosId(), int64_t(4094));
+        QCOMPARE(small.eosId(), int64_t(4095));
+        QCOMPARE(small.padId(), int64_t(4095));
+        const std::vector<std::string> texts = {
+            "a red star drifts to the left. The optical flow is eleven.",
+            "Supercalifragilistic hyperparameterisation, naïve café 12345!"};
+        for (const std::string& text : texts) {
+            const std::vector<int64_t> full = m_tokenizer->textIds(text);
+            const std::vector<int64_t> ids = small.textIds(text);
+            QVERIFY(!ids.empty());
+            for (int64_t id : ids) {
+                QVERIFY2(id >= 0 && id < 4094, qPrintable(QString::number(id)));
+            }
+            // Decoding the pieces gives the same characters as the full vocabulary's tokens.
+            std::string a, b;
+            for (int64_t id : full)
+                a += m_tokenizer->tokenString(id);
+            for (int64_t id : ids)
+                b += small.tokenString(id);
+            QCOMPARE(b, a);
+            // Ids the full vocabulary gives below the cut are the same ids.
+            if (std::all_of(full.begin(), full.end(), [](int64_t id) { return id < 4094; })) {
+                QCOMPARE(ids, full);
+            }
+        }
+        // A rare word takes more pieces than with all merges.
+        QVERIFY(small.textIds("hyperparameterisation").size() > m_tokenizer->textIds("hyperparameterisation").size());
+        QVERIFY_THROWS_EXCEPTION(sm::WeightsError, m_tokenizer->truncated(100));
+        QVERIFY_THROWS_EXCEPTION(sm::WeightsError, m_tokenizer->truncated(m_tokenizer->vocabSize() + 1));
     }
 
     // Literal special tokens become their ids; the text around them is cleaned on its own (HF's added-token

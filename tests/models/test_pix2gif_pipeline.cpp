@@ -1,15 +1,18 @@
 // End to end on a tiny random-weight Pix2Gif: save → load through the engine API → generate frames with the
 // requested seeds reproducibly, clamp motion with a warning, stop on cancel; and a new Pix2Gif created from a
-// Stable Diffusion–style checkpoint (4 input channels, no FlowNet).
+// Stable Diffusion–style checkpoint (4 input channels, no FlowNet). Frame batching: frames generated in one sampler
+// run equal the frames generated alone (Euler-a, Euler, DPM++ 2M), report every frame per step, cancel as a
+// whole; the batch-size estimate against hand-computed values.
+#include <torch/torch.h>
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
-#include <torch/torch.h>
 
 #include <atomic>
 #include <fstream>
 
 #include "engine/engine.h"
 #include "io/safetensors.h"
+#include "pix2gif/pipeline.h"
 #include "pix2gif/pix2gif_model.h"
 #include "runtime/error.h"
 
@@ -19,7 +22,9 @@ namespace {
 
 const std::string kVocab = std::string(STILLMOTION_SOURCE_DIR) + "/resources/clip/bpe_simple_vocab_16e6.txt.gz";
 
-pix2gif::Pix2GifConfig tinyConfig() { return pix2gif::Pix2GifConfig::tiny(); }
+pix2gif::Pix2GifConfig tinyConfig() {
+    return pix2gif::Pix2GifConfig::tiny();
+}
 
 engine::RgbImage gradientImage(int width, int height) {
     engine::RgbImage image;
@@ -35,6 +40,20 @@ engine::RgbImage gradientImage(int width, int height) {
         }
     }
     return image;
+}
+
+/// A deterministic smooth source image [1, 3, S, S] in [-1, 1].
+torch::Tensor sourceTensor(int64_t size) {
+    const torch::Tensor ramp = torch::linspace(-1.0, 1.0, size);
+    const torch::Tensor xs = ramp.view({1, size}).expand({size, size});
+    const torch::Tensor ys = ramp.view({size, 1}).expand({size, size});
+    return torch::stack({xs, ys, (xs * ys * 3.0).sin()}).unsqueeze(0).contiguous();
+}
+
+/// Max |a − b| relative to the larger magnitude (at least 1).
+double relativeMaxDiff(const torch::Tensor& a, const torch::Tensor& b) {
+    const double scale = std::max({1.0, a.abs().max().item<double>(), b.abs().max().item<double>()});
+    return (a - b).abs().max().item<double>() / scale;
 }
 
 }  // namespace
@@ -163,6 +182,161 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(CancelledError, engine::generate(*model, params, callbacks));
         QCOMPARE(framesDone, 1);
         QCOMPARE(stepsAfterCancel, 0);
+    }
+
+    void batchedFramesEqualFramesGeneratedAlone_data() {
+        QTest::addColumn<int>("sampler");
+        QTest::newRow("euler-ancestral") << int(pix2gif::SamplerKind::EulerAncestral);
+        QTest::newRow("euler") << int(pix2gif::SamplerKind::Euler);
+        QTest::newRow("dpm++2m") << int(pix2gif::SamplerKind::DpmPP2MKarras);
+    }
+
+    void batchedFramesEqualFramesGeneratedAlone() {
+        QFETCH(int, sampler);
+        torch::NoGradGuard noGrad;
+        const auto tokenizer = text::ClipTokenizer::fromOpenAiVocab(kVocab);
+        pix2gif::Pix2GifPipeline pipeline(pix2gif::randomPix2GifModel(tinyConfig(), tokenizer, 11));
+        pipeline.setSource(sourceTensor(tinyConfig().imageSize()));
+        pix2gif::SamplerSettings settings;
+        settings.sampler = static_cast<pix2gif::SamplerKind>(sampler);
+        settings.steps = 5;
+        // Different captions, motions and seeds, plus a repeated seed, so every per-frame input is exercised.
+        const std::vector<pix2gif::FrameSettings> frames = {
+            {"a red star drifts to the left", 4, 1371}, {"a blue square spins", 12, 99}, {"waves roll in", 17, 1371}};
+
+        std::vector<torch::Tensor> aloneLatents, aloneImages;
+        for (const auto& frame : frames) {
+            aloneImages.push_back(pipeline.generateFrame(frame, settings));
+            aloneLatents.push_back(pipeline.lastLatent().clone());
+        }
+        const torch::Tensor images = pipeline.generateFrames(frames, settings);
+        const torch::Tensor latents = pipeline.lastLatent();
+        QCOMPARE(latents.size(0), int64_t(3));
+        QCOMPARE(images.size(0), int64_t(3));
+        for (int64_t i = 0; i < 3; ++i) {
+            const double latentDiff = relativeMaxDiff(latents[i].unsqueeze(0), aloneLatents[size_t(i)]);
+            const double imageDiff = relativeMaxDiff(images[i].unsqueeze(0), aloneImages[size_t(i)]);
+            QVERIFY2(latentDiff < 1e-4,
+                     qPrintable(QStringLiteral("frame %1 latent differs by %2").arg(i).arg(latentDiff)));
+            QVERIFY2(imageDiff < 1e-4,
+                     qPrintable(QStringLiteral("frame %1 image differs by %2").arg(i).arg(imageDiff)));
+        }
+        // The frames really differ from each other (a batch that broadcast one frame would pass the check above
+        // only if all frames were equal).
+        QVERIFY(relativeMaxDiff(latents[0], latents[1]) > 1e-3);
+        QVERIFY(relativeMaxDiff(latents[0], latents[2]) > 1e-3);
+    }
+
+    void batchedRunReportsEveryFrameAndCancelsAsAWhole() {
+        torch::NoGradGuard noGrad;
+        const auto tokenizer = text::ClipTokenizer::fromOpenAiVocab(kVocab);
+        pix2gif::Pix2GifPipeline pipeline(pix2gif::randomPix2GifModel(tinyConfig(), tokenizer, 5));
+        pipeline.setSource(sourceTensor(tinyConfig().imageSize()));
+        pix2gif::SamplerSettings settings;
+        settings.steps = 3;
+        const std::vector<pix2gif::FrameSettings> frames = {{"rain", 4, 1}, {"rain", 30, 2}};
+
+        std::vector<std::pair<int, int>> reports;  // (step, frameInBatch)
+        std::vector<std::string> warnings;
+        pix2gif::FrameCallbacks callbacks;
+        callbacks.onWarning = [&](const std::string& w) { warnings.push_back(w); };
+        callbacks.onStep = [&](const pix2gif::FrameProgress& p) {
+            QCOMPARE(p.batchSize, 2);
+            QCOMPARE(p.totalSteps, 3);
+            QVERIFY(p.denoised != nullptr);
+            QCOMPARE(p.denoised->size(0), int64_t(1));
+            QCOMPARE(p.denoised->size(1), int64_t(4));
+            reports.emplace_back(p.step, p.frameInBatch);
+        };
+        pipeline.generateFrames(frames, settings, callbacks);
+        const std::vector<std::pair<int, int>> expected = {{1, 0}, {1, 1}, {2, 0}, {2, 1}, {3, 0}, {3, 1}};
+        QVERIFY(reports == expected);
+        QCOMPARE(warnings.size(), size_t(1));  // motion 30 clamped
+        QVERIFY(QString::fromStdString(warnings[0]).contains(QStringLiteral("using 19")));
+
+        // Cancel during step 2: the whole batch stops before the next UNet call.
+        std::atomic<bool> cancel{false};
+        int reportsAfterCancel = 0;
+        callbacks.cancel = &cancel;
+        callbacks.onWarning = nullptr;
+        callbacks.onStep = [&](const pix2gif::FrameProgress& p) {
+            if (cancel.load()) {
+                ++reportsAfterCancel;
+            }
+            if (p.step == 2 && p.frameInBatch == 1) {
+                cancel.store(true);
+            }
+        };
+        QVERIFY_THROWS_EXCEPTION(CancelledError, pipeline.generateFrames(frames, settings, callbacks));
+        QCOMPARE(reportsAfterCancel, 0);
+        QVERIFY_THROWS_EXCEPTION(ArgumentError, pipeline.generateFrames({}, settings));
+    }
+
+    void batchSizeFollowsTheMemoryEstimate() {
+        // Hand count for SD sizes at a 32×32 latent (256 px), float32:
+        //   skips   = 320·1024·3 + 320·256 + 640·256·2 + 640·64 + 1280·64·2 + 1280·16 + 1280·16·2 = 1,658,880
+        //   working = level 0 attention: 2·8·1024² + 2·8·1024·77 + 18·1024·320 = 23,937,024
+        //   bytes   = (skips + working) · 4 · 1.5 = 153,575,424
+        const pix2gif::Pix2GifConfig full = pix2gif::Pix2GifConfig::full();
+        QCOMPARE(full.latentSize(), int64_t(32));
+        const int64_t branch = pix2gif::estimateBranchActivationBytes(full);
+        QCOMPARE(branch, int64_t(153575424));
+        QCOMPARE(pix2gif::estimateBranchActivationBytes(full, 2), branch / 2);
+
+        pix2gif::BatchSettings settings;
+        settings.memoryBudgetBytes = 5 * 3 * branch + 1;  // room for 5 frames of 3 branches
+        QCOMPARE(pix2gif::framesPerBatch(full, settings, torch::kCPU), 5);
+        settings.maxFramesPerBatch = 4;
+        QCOMPARE(pix2gif::framesPerBatch(full, settings, torch::kCPU), 4);
+        settings.maxFramesPerBatch = 0;
+        settings.memoryBudgetBytes = 1;  // never below one frame
+        QCOMPARE(pix2gif::framesPerBatch(full, settings, torch::kCPU), 1);
+        settings.memoryBudgetBytes = 0;  // auto: a positive count from MemAvailable
+        QVERIFY(pix2gif::framesPerBatch(full, settings, torch::kCPU) >= 1);
+        settings.maxFramesPerBatch = -1;
+        QVERIFY_THROWS_EXCEPTION(ArgumentError, pix2gif::framesPerBatch(full, settings, torch::kCPU));
+
+        QVERIFY(pix2gif::planBatches(7, 3) == std::vector<int>({3, 3, 1}));
+        QVERIFY(pix2gif::planBatches(6, 3) == std::vector<int>({3, 3}));
+        QVERIFY(pix2gif::planBatches(0, 3).empty());
+        QVERIFY_THROWS_EXCEPTION(ArgumentError, pix2gif::planBatches(3, 0));
+    }
+
+    void engineBatchesFramesAndDeliversThemInOrder() {
+        auto model = engine::loadModel(m_modelPath);
+        engine::GenerateParams params;
+        params.source = gradientImage(32, 32);
+        params.prompt = "a paper boat floats";
+        params.frames = {{"", 4, 7}, {"", 9, 8}, {"", 15, 9}};
+        params.steps = 3;
+        std::vector<engine::RgbImage> alone(3);
+        engine::GenerateCallbacks callbacks;
+        callbacks.onFrame = [&](int index, const engine::RgbImage& image) { alone.at(index) = image; };
+        engine::generate(*model, params, callbacks);  // default: one frame per run
+
+        params.maxFramesPerBatch = 2;  // batches {0, 1} and {2}
+        std::vector<int> order;
+        std::vector<engine::RgbImage> batched(3);
+        std::vector<std::pair<int, int>> steps;  // (frame, step)
+        callbacks.onFrame = [&](int index, const engine::RgbImage& image) {
+            order.push_back(index);
+            batched.at(index) = image;
+        };
+        callbacks.onStep = [&](const engine::StepProgress& p) { steps.emplace_back(p.frame, p.step); };
+        engine::generate(*model, params, callbacks);
+        QVERIFY(order == std::vector<int>({0, 1, 2}));
+        const std::vector<std::pair<int, int>> expectedSteps = {{0, 1}, {1, 1}, {0, 2}, {1, 2}, {0, 3},
+                                                                {1, 3}, {2, 1}, {2, 2}, {2, 3}};
+        QVERIFY(steps == expectedSteps);
+        for (size_t i = 0; i < 3; ++i) {
+            QCOMPARE(batched[i].pixels.size(), alone[i].pixels.size());
+            int maxDiff = 0;
+            for (size_t p = 0; p < alone[i].pixels.size(); ++p) {
+                maxDiff = std::max(maxDiff, std::abs(int(batched[i].pixels[p]) - int(alone[i].pixels[p])));
+            }
+            // Float rounding of the batched convolutions may flip a truncated 8-bit value by one level.
+            QVERIFY2(maxDiff <= 1, qPrintable(QStringLiteral("frame %1 differs by %2 levels").arg(i).arg(maxDiff)));
+        }
     }
 
     void refusesBrokenFilesWithAReadableError() {

@@ -96,7 +96,10 @@ public:
 
     QString name() const override { return QStringLiteral("fake"); }
 
-    sm::core::ModelDescription loadModel(const QString& path, const sm::core::BackendLoadOptions& options) override {
+    sm::core::ModelDescription loadModel(const QString& path, const sm::core::BackendLoadOptions& options,
+                                         const sm::core::LoadCallbacks& callbacks = {}) override {
+        if (callbacks.onProgress)
+            callbacks.onProgress(0.0, QStringLiteral("reading weights"));
         ++m_control->loads;
         if (m_control->loadMs > 0)
             std::this_thread::sleep_for(std::chrono::milliseconds(m_control->loadMs));

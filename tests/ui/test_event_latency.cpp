@@ -1,7 +1,17 @@
-// The GUI thread never blocks while a generation runs: a 2 ms QTimer on the GUI thread records the largest gap
-// between its ticks while the worker runs a CPU-bound fake generation (frames, previews and progress streaming into
-// the full studio). Target < 50 ms; the assertion is a generous 250 ms so a loaded CI machine does not flake. The
-// measured values are printed (qInfo) for docs/benchmarks.md.
+// The GUI thread never blocks while a generation runs: a 2 ms QTimer on the GUI thread records the gaps between its
+// ticks while the worker runs a CPU-bound fake generation (frames, previews and progress streaming into the full
+// studio). The target is < 50 ms of event-loop latency.
+//
+// What is asserted, and why it is a fair measure of "the UI never blocks":
+// - The ticks of the first kWarmupMs after Generate are left out: that window holds one-off start-up work (the
+//   first paint of the progress widgets, the model-load job, first-use allocations) that is not a generation
+//   blocking the UI, and would otherwise dominate every statistic.
+// - The 95th percentile of the remaining gaps must be < 50 ms. A blocking GUI thread (a synchronous frame decode,
+//   an encoder, a wait on the worker) shows as a run of long gaps for as long as the work lasts, i.e. far more than
+//   5% of the ticks; a single late tick because another process took the CPU (the test machine has 2 cores shared
+//   with other builds) is not the studio's latency and only moves the max.
+// - The max is reported and kept under a generous 250 ms as a guard against an outright freeze.
+// The measured values are printed (qInfo) for docs/benchmarks.md.
 #include <QtTest>
 
 #include <QElapsedTimer>
@@ -24,7 +34,7 @@ public:
         m_timer.setInterval(intervalMs);
         QObject::connect(&m_timer, &QTimer::timeout, this, [this] {
             const qint64 now = m_clock.nsecsElapsed();
-            if (m_last >= 0) {
+            if (m_last >= 0 && now / 1000000 >= m_warmupMs) {
                 const double gapMs = (now - m_last) / 1e6;
                 m_max = std::max(m_max, gapMs);
                 m_gaps.append(gapMs);
@@ -32,7 +42,9 @@ public:
             m_last = now;
         });
     }
-    void start() {
+    // Gaps ending within the first `warmupMs` after start() are not recorded (see the top of the file).
+    void start(int warmupMs = 0) {
+        m_warmupMs = warmupMs;
         m_clock.start();
         m_last = -1;
         m_max = 0;
@@ -52,9 +64,14 @@ private:
     QTimer m_timer;
     QElapsedTimer m_clock;
     qint64 m_last = -1;
+    qint64 m_warmupMs = 0;
     double m_max = 0;
     QVector<double> m_gaps;
 };
+
+constexpr int kWarmupMs = 100;
+constexpr double kTargetMs = 50.0;
+constexpr double kFreezeMs = 250.0;
 
 }  // namespace
 
@@ -84,11 +101,12 @@ private Q_SLOTS:
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         QVERIFY(window.openImageFile(m_imagePath));
+        window.document()->setPrompt(QStringLiteral("boats rocking on the waves"));
         window.document()->setFrameCount(12);
         QTest::qWait(50);
 
         GapProbe probe(2);
-        probe.start();
+        probe.start(kWarmupMs);
         QVERIFY(window.generate());
         QElapsedTimer timer;
         timer.start();
@@ -99,11 +117,13 @@ private Q_SLOTS:
         QCOMPARE(control->framesDelivered.load(), 12);
         qInfo(
             "studio event-loop latency while generating 12 frames (%.1f s): max gap %.1f ms, p99 %.1f ms, "
-            "p50 %.1f ms over %d ticks",
-            timer.elapsed() / 1000.0, probe.maxGapMs(), probe.percentileMs(0.99), probe.percentileMs(0.5),
-            probe.ticks());
+            "p95 %.1f ms, p50 %.1f ms over %d ticks",
+            timer.elapsed() / 1000.0, probe.maxGapMs(), probe.percentileMs(0.99), probe.percentileMs(0.95),
+            probe.percentileMs(0.5), probe.ticks());
         QVERIFY(probe.ticks() > 50);
-        QVERIFY2(probe.maxGapMs() < 250.0, qPrintable(QStringLiteral("max gap %1 ms").arg(probe.maxGapMs())));
+        QVERIFY2(probe.percentileMs(0.95) < kTargetMs,
+                 qPrintable(QStringLiteral("p95 gap %1 ms").arg(probe.percentileMs(0.95))));
+        QVERIFY2(probe.maxGapMs() < kFreezeMs, qPrintable(QStringLiteral("max gap %1 ms").arg(probe.maxGapMs())));
     }
 
     // The worker alone (no widgets): the bound on what the bridge itself costs the GUI thread.
@@ -123,7 +143,7 @@ private Q_SLOTS:
             request.frames.append(sm::core::FrameRequest{QString(), 2 + 2 * i, 1371});
         worker.loadModel(fake::makeWeights(m_dir.path(), QStringLiteral("pix2gif.safetensors")), {});
         GapProbe probe(2);
-        probe.start();
+        probe.start(kWarmupMs);
         const sm::core::JobId id = worker.submit(request);
         QElapsedTimer timer;
         timer.start();
@@ -133,7 +153,10 @@ private Q_SLOTS:
         QCOMPARE(worker.state(id), sm::core::JobState::Done);
         qInfo("worker-only event-loop latency (8 frames, every step signalled): max gap %.1f ms, p99 %.1f ms",
               probe.maxGapMs(), probe.percentileMs(0.99));
-        QVERIFY2(probe.maxGapMs() < 250.0, qPrintable(QStringLiteral("max gap %1 ms").arg(probe.maxGapMs())));
+        QVERIFY(probe.ticks() > 50);
+        QVERIFY2(probe.percentileMs(0.95) < kTargetMs,
+                 qPrintable(QStringLiteral("p95 gap %1 ms").arg(probe.percentileMs(0.95))));
+        QVERIFY2(probe.maxGapMs() < kFreezeMs, qPrintable(QStringLiteral("max gap %1 ms").arg(probe.maxGapMs())));
     }
 };
 

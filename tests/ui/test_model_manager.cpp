@@ -1,12 +1,17 @@
-// The model catalog and the Model Manager: bundled demo models first, adding a weights file shows what was
-// detected (architecture, resolution, parameters, precision), broken or missing weights say what to do, the
-// default per family is what projects without weights resolve to.
+// The model catalog and the Model Manager: bundled demo models first, the Pix2Gif demo model is the default until
+// the user chooses one, adding a weights file shows what was detected (architecture, resolution, parameters,
+// precision), broken or missing weights say what to do, the default per family is what projects without weights
+// resolve to, and with no model at all the studio says "No model found: add one in the Model Manager".
 #include <QtTest>
 
+#include <QComboBox>
 #include <QLabel>
+#include <QStatusBar>
 #include <QTreeWidget>
 
 #include "app_settings.h"
+#include "generation_panel.h"
+#include "main_window.h"
 #include "model_catalog.h"
 #include "model_manager.h"
 #include "studio_test_support.h"
@@ -135,15 +140,64 @@ private Q_SLOTS:
         QVERIFY(catalog.defaultModel(sm::core::ModelKind::Pix2Gif).isEmpty());
     }
 
+    // The bundled Pix2Gif demo model wins over other bundled Pix2Gif weights (even ones sorting before it) until
+    // the user picks a default; only *.safetensors files of the bundled folder are listed (not the model card).
+    void demoModelIsTheDefault() {
+        const QString models = m_dir.filePath(QStringLiteral("demo-models"));
+        QVERIFY(QDir().mkpath(models));
+        const QString early = fake::makeWeights(models, QStringLiteral("aaa-pix2gif-other.safetensors"));
+        const QString demo = fake::makeWeights(models, QLatin1String(ModelCatalog::kDemoModelFileName));
+        fake::makeWeights(models, QStringLiteral("pix2gif-demo.md"));
+        fake::makeWeights(models, QStringLiteral("old-format.ckpt"));
+        qputenv("STILLMOTION_MODELS_DIR", models.toUtf8());
+        ModelCatalog catalog(fake::factory(m_control));
+        QCOMPARE(catalog.entries().size(), 2);
+        QCOMPARE(catalog.entries().at(0).path, QFileInfo(early).absoluteFilePath());
+        QCOMPARE(catalog.demoModel(), QFileInfo(demo).absoluteFilePath());
+        QString error;
+        QCOMPARE(catalog.resolve({sm::core::ModelKind::Pix2Gif, QString()}, &error),
+                 QFileInfo(demo).absoluteFilePath());
+        // The user's choice overrides it.
+        catalog.setDefaultModel(early);
+        QCOMPARE(catalog.resolve({sm::core::ModelKind::Pix2Gif, QString()}, &error),
+                 QFileInfo(early).absoluteFilePath());
+        // A broken demo model is skipped.
+        sm::ui::resetSetting(sm::ui::Setting::DefaultPix2GifModel);
+        catalog.setLoadError(demo, QStringLiteral("truncated file"));
+        QVERIFY(catalog.demoModel().isEmpty());
+        QCOMPARE(catalog.resolve({sm::core::ModelKind::Pix2Gif, QString()}, &error),
+                 QFileInfo(early).absoluteFilePath());
+        qputenv("STILLMOTION_MODELS_DIR", m_dir.filePath(QStringLiteral("models")).toUtf8());
+    }
+
     void nothingInstalled() {
         qputenv("STILLMOTION_MODELS_DIR", m_dir.filePath(QStringLiteral("empty")).toUtf8());
         ModelCatalog catalog(fake::factory(m_control));
+        QVERIFY(catalog.entries().isEmpty());  // the variable replaces the bundled folders, source tree included
         QString error;
-        QVERIFY(catalog.resolve({sm::core::ModelKind::Cinemo, QString()}, &error).isEmpty());
-        QVERIFY2(error.startsWith(QStringLiteral("No Cinemo weights are installed")), qPrintable(error));
+        for (const auto kind : {sm::core::ModelKind::Pix2Gif, sm::core::ModelKind::Cinemo}) {
+            QVERIFY(catalog.resolve({kind, QString()}, &error).isEmpty());
+            QVERIFY2(error.startsWith(QStringLiteral("No model found: add one in the Model Manager")),
+                     qPrintable(error));
+        }
+        QVERIFY2(error.contains(QStringLiteral("Cinemo")), qPrintable(error));
         ModelManagerDialog dialog(&catalog);
         QVERIFY(dialog.details()->text().contains(QStringLiteral("No weights yet")));
+
+        // The studio says so at start-up and in the Generate panel's weights box.
+        {
+            sm::ui::MainWindow window(nullptr, fake::factory(m_control));
+            QCOMPARE(window.statusBar()->currentMessage(), ModelCatalog::noModelMessage());
+            QVERIFY(window.statusBar()->currentMessage().startsWith(
+                QStringLiteral("No model found: add one in the Model Manager")));
+            QCOMPARE(window.generationPanel()->weightsBox()->itemText(0),
+                     QStringLiteral("No model found: add one in the Model Manager"));
+        }
         qputenv("STILLMOTION_MODELS_DIR", m_dir.filePath(QStringLiteral("models")).toUtf8());
+        // With the (fake) demo model bundled the studio starts normally.
+        sm::ui::MainWindow window(nullptr, fake::factory(m_control));
+        QVERIFY(window.statusBar()->currentMessage().startsWith(QStringLiteral("Open an image to start")));
+        QVERIFY(window.generationPanel()->weightsBox()->itemText(0).contains(QStringLiteral("pix2gif-demo")));
     }
 };
 

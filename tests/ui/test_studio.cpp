@@ -2,8 +2,8 @@
 // only selected frames are regenerated, cancel keeps finished frames, model problems give one dialog that says what
 // to do, and a screenshot taken mid-generation shows the studio (not a blank window).
 //
-// With STILLMOTION_SCREENSHOT=<file.png> set, screenshotMidGeneration() also writes the documentation screenshot
-// (docs/screenshots/studio.png).
+// With STILLMOTION_FAKE_SCREENSHOT=<file.png> set, screenshotMidGeneration() also writes its grab there (frames
+// from the fake backend). The documentation screenshot comes from test_studio_workflow (real engine).
 #include <QtTest>
 
 #include <QComboBox>
@@ -104,6 +104,7 @@ private Q_SLOTS:
         MainWindow window(nullptr, fake::factory(control));
         window.show();
         QVERIFY(window.openImageFile(m_imagePath));
+        window.document()->setPrompt(QStringLiteral("boats rocking on the waves"));  // every frame needs a caption
         QVERIFY(window.generate());
         QVERIFY(waitIdle(window));
         QCOMPARE(generatedCount(window), 8);
@@ -139,6 +140,7 @@ private Q_SLOTS:
         MainWindow window(nullptr, fake::factory(control));
         window.show();
         QVERIFY(window.openImageFile(m_imagePath));
+        window.document()->setPrompt(QStringLiteral("boats rocking on the waves"));  // every frame needs a caption
         QVERIFY(window.generate());
         QTRY_VERIFY_WITH_TIMEOUT(control->paused.load(), 20000);
         QTRY_COMPARE_WITH_TIMEOUT(generatedCount(window), 3, 10000);
@@ -160,6 +162,7 @@ private Q_SLOTS:
         MainWindow window(nullptr, fake::factory(control));
         window.show();
         QVERIFY(window.openImageFile(m_imagePath));
+        window.document()->setPrompt(QStringLiteral("boats rocking on the waves"));  // every frame needs a caption
         QVERIFY(window.generate());
         QTRY_VERIFY_WITH_TIMEOUT(control->paused.load(), 20000);
         QSignalSpy cancelled(window.worker(), &sm::core::InferenceWorker::cancelled);
@@ -184,6 +187,7 @@ private Q_SLOTS:
         MainWindow window(nullptr, fake::factory(control));
         window.show();
         QVERIFY(window.openImageFile(m_imagePath));
+        window.document()->setPrompt(QStringLiteral("boats rocking on the waves"));  // every frame needs a caption
         QVERIFY(window.generate());
         QTRY_VERIFY_WITH_TIMEOUT(control->paused.load(), 20000);
         // Move the last frame to the front and remove frame 4 while the job runs.
@@ -199,11 +203,32 @@ private Q_SLOTS:
         QCOMPARE(window.document()->frameUid(0), last);
     }
 
+    // Without any prompt Generate explains what to type and queues nothing (the engine's empty-caption rule).
+    void emptyPromptExplainsBeforeStarting() {
+        auto control = std::make_shared<fake::Control>();
+        MainWindow window(nullptr, fake::factory(control));
+        window.show();
+        QVERIFY(window.openImageFile(m_imagePath));
+        QVERIFY(!window.generate());
+        const QStringList dialogs = studio::takeDialogs(&window);
+        QCOMPARE(dialogs.size(), 1);
+        QVERIFY2(dialogs.first().contains(QLatin1String("Frame 1 has no prompt")), qPrintable(dialogs.first()));
+        QVERIFY(!window.worker()->isBusy());
+        QCOMPARE(control->loads.load(), 0);  // not even the model was loaded
+        // A frame with its own prompt is enough for that frame.
+        window.document()->setFramePrompt(0, QStringLiteral("the boat drifts to the right"));
+        window.timeline()->strip()->setSelection({0}, 0);
+        QVERIFY(window.regenerateSelected());
+        QVERIFY(waitIdle(window));
+        QVERIFY(window.project().frame(0).hasImage());
+    }
+
     void missingModelExplainsWhatToDo() {
         auto control = std::make_shared<fake::Control>();
         MainWindow window(nullptr, fake::factory(control));
         window.show();
         QVERIFY(window.openImageFile(m_imagePath));
+        window.document()->setPrompt(QStringLiteral("boats rocking on the waves"));  // every frame needs a caption
         sm::core::ModelChoice choice = window.project().model();
         choice.weightsId = QStringLiteral("someone/unknown-weights");
         window.document()->setModel(choice, window.project().crop());
@@ -275,7 +300,7 @@ private Q_SLOTS:
         QVERIFY2(studio::distinctColours(strip) > 500, qPrintable(QString::number(studio::distinctColours(strip))));
         QVERIFY(window.progressBar()->isVisible());
         QVERIFY(shot.save(m_dir.filePath(QStringLiteral("studio.png"))));
-        const QString output = qEnvironmentVariable("STILLMOTION_SCREENSHOT");
+        const QString output = qEnvironmentVariable("STILLMOTION_FAKE_SCREENSHOT");
         if (!output.isEmpty())
             QVERIFY(shot.save(output));
         control->release();

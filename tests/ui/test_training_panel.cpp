@@ -1,14 +1,25 @@
 // The Project panel: without a registered trainer it says the training engine is not available (and shows no
-// numbers); dataset curation measures real clips (a GIF with a moving square) into pairs and a motion histogram;
-// with a fake trainer registered, start / pause / resume / stop drive the loss and learning-rate curves, samples
-// and checkpoints.
+// numbers); dataset curation measures real clips (a GIF with a moving square) into pairs, a motion histogram and
+// the Cinemo SSIM-level histogram (the same levels as core's Cinemo curation); with a fake trainer registered,
+// every setting control reaches TrainingSettings, only float32 can be chosen, resume-from-checkpoint is offered
+// only when the output folder holds one, and start / pause / resume / stop drive the loss and learning-rate
+// curves, samples and checkpoints.
 #include <QtTest>
 
+#include <numeric>
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDoubleSpinBox>
 #include <QLabel>
+#include <QLineEdit>
 #include <QListWidget>
 #include <QPushButton>
+#include <QSpinBox>
+#include <QStandardItemModel>
 #include <QTimer>
 
+#include "bridge/dataset_curation.h"
 #include "bridge/training_backend.h"
 #include "export/gif_encoder.h"
 #include "qcustomplot_include.h"
@@ -54,6 +65,7 @@ public:
         setState(TrainingState::Finished);
     }
     int step() const { return m_step; }
+    const sm::core::TrainingSettings& settings() const { return m_settings; }
 
 private:
     void setState(TrainingState state) {
@@ -178,6 +190,187 @@ private Q_SLOTS:
         for (const sm::core::TrainingPair& p : panel.clips().at(1).pairs)
             fastMean += p.flow / panel.clips().at(1).pairs.size();
         QVERIFY2(fastMean > slowMean, qPrintable(QStringLiteral("%1 vs %2").arg(fastMean).arg(slowMean)));
+
+        // Cinemo SSIM levels: one per readable clip, equal to what core's Cinemo curation measures (the GIFs are
+        // shorter than a 16-frame sample, so both use every frame), more motion at a higher level.
+        const int slowLevel = panel.ssimLevel(slow);
+        const int fastLevel = panel.ssimLevel(fast);
+        QCOMPARE(slowLevel, sm::core::curateCinemoClip(slow, {}, 0).level);
+        QCOMPARE(fastLevel, sm::core::curateCinemoClip(fast, {}, 0).level);
+        QVERIFY(slowLevel >= 0 && slowLevel <= 19);
+        QVERIFY2(fastLevel > slowLevel, qPrintable(QStringLiteral("%1 vs %2").arg(fastLevel).arg(slowLevel)));
+        QCOMPARE(panel.ssimLevel(junk), -1);
+        const QVector<int> levels = panel.ssimHistogram();
+        QCOMPARE(levels.size(), 20);
+        QCOMPARE(levels.at(slowLevel), 1);
+        QCOMPARE(levels.at(fastLevel), 1);
+        QCOMPARE(std::accumulate(levels.begin(), levels.end(), 0), 2);  // the unreadable clip is not counted
+    }
+
+    // The dataset the project saves: import order of the sources and every training setting; setDataset() restores
+    // them (curating the clips again) without reporting a user change, user changes are reported.
+    void datasetRoundTripsThroughThePanel() {
+        sm::core::registerTrainingBackend(QString(), {});
+        const QString clip = movingSquareGif(m_dir.path(), QStringLiteral("boat.gif"), 2);
+        QVERIFY(!clip.isEmpty());
+        TrainingPanel panel;
+        QSignalSpy changed(&panel, &TrainingPanel::datasetChanged);
+        QSignalSpy finished(&panel, &TrainingPanel::curationFinished);
+        panel.importClips({clip});
+        QCOMPARE(changed.count(), 1);
+        QVERIFY(finished.wait(60000));
+        QCOMPARE(panel.dataset().sources, QStringList{clip});
+        QCOMPARE(panel.dataset().training.batchSize, 2);  // Pix2Gif's train.yaml default
+
+        sm::core::ProjectDataset dataset;
+        dataset.sources = {clip};
+        dataset.training.learningRate = 3e-5;
+        dataset.training.batchSize = 4;
+        dataset.training.maxSteps = 1234;
+        dataset.training.ema = false;
+        dataset.training.precision = QStringLiteral("bfloat16");
+        changed.clear();
+        TrainingPanel other;
+        QSignalSpy otherChanged(&other, &TrainingPanel::datasetChanged);
+        QSignalSpy otherFinished(&other, &TrainingPanel::curationFinished);
+        other.setDataset(dataset);
+        QCOMPARE(otherChanged.count(), 0);
+        QVERIFY(otherFinished.wait(60000));
+        QCOMPARE(other.clips().size(), 1);  // curated again from the saved path
+        const sm::core::ProjectDataset back = other.dataset();
+        QCOMPARE(back.sources, dataset.sources);
+        QCOMPARE(back.training.learningRate, 3e-5);
+        QCOMPARE(back.training.batchSize, 4);
+        QCOMPARE(back.training.maxSteps, 1234);
+        QCOMPARE(back.training.ema, false);
+        // The CPU trainer trains in float32 only: a project saved with bfloat16 opens as float32.
+        QCOMPARE(back.training.precision, QStringLiteral("float32"));
+        other.setDataset({});
+        QVERIFY(other.dataset().sources.isEmpty());
+        QVERIFY(other.clips().isEmpty());
+        QCOMPARE(otherChanged.count(), 0);
+    }
+
+    // Every control reaches the settings the trainer is started with; precisions the trainer refuses are disabled
+    // and say why; the VGG hint shows while the perceptual loss runs on random features.
+    void controlsReachTrainingSettings() {
+        FakeTrainer* trainer = nullptr;
+        sm::core::registerTrainingBackend(QStringLiteral("fake trainer"), [&trainer] {
+            auto backend = std::make_unique<FakeTrainer>();
+            trainer = backend.get();
+            return backend;
+        });
+        TrainingPanel panel;
+        // The defaults are the authors' (TrainingSettings' own defaults).
+        const sm::core::TrainingSettings defaults;
+        sm::core::TrainingSettings s = panel.settings();
+        QCOMPARE(s.horizontalFlip, defaults.horizontalFlip);
+        QCOMPARE(s.conditioningDropout, defaults.conditioningDropout);
+        QCOMPARE(s.perceptualWeight, defaults.perceptualWeight);
+        QCOMPARE(s.vggWeightsPath, QString());
+        QCOMPARE(s.sampleSteps, defaults.sampleSteps);
+        QCOMPARE(s.threads, 0);
+        QCOMPARE(s.precision, QStringLiteral("float32"));
+        QVERIFY(!s.resume);
+        QCOMPARE(panel.threadsBox()->text(), QStringLiteral("All cores"));
+
+        auto* precisions = qobject_cast<QStandardItemModel*>(panel.precisionBox()->model());
+        QVERIFY(precisions);
+        QCOMPARE(precisions->rowCount(), 3);
+        QVERIFY(precisions->item(0)->isEnabled());
+        for (int row : {1, 2}) {
+            QVERIFY(!precisions->item(row)->isEnabled());
+            QVERIFY(precisions->item(row)->toolTip().contains(QStringLiteral("float32 only")));
+        }
+        QVERIFY(!panel.vggHint()->isHidden());  // perceptual loss on, no VGG weights
+        QVERIFY(panel.vggWeightsEdit()->toolTip().contains(QStringLiteral("vgg19-dcbc3e09.pth")));
+        QVERIFY(panel.vggWeightsEdit()->toolTip().contains(QStringLiteral("random VGG features")));
+
+        panel.horizontalFlipBox()->setChecked(false);
+        panel.conditioningDropoutBox()->setValue(0.1);
+        panel.perceptualWeightBox()->setValue(0.025);
+        const QString vgg = m_dir.filePath(QStringLiteral("vgg19-dcbc3e09.pth"));
+        panel.vggWeightsEdit()->setText(vgg);
+        QVERIFY(panel.vggHint()->isHidden());
+        panel.sampleStepsBox()->setValue(8);
+        panel.threadsBox()->setValue(3);
+        panel.learningRateBox()->setValue(2e-5);
+        const QString output = m_dir.filePath(QStringLiteral("run-settings"));
+        panel.outputEdit()->setText(output);
+        s = panel.settings();
+        QCOMPARE(s.horizontalFlip, false);
+        QCOMPARE(s.conditioningDropout, 0.1);
+        QCOMPARE(s.perceptualWeight, 0.025);
+        QCOMPARE(s.vggWeightsPath, vgg);
+        QCOMPARE(s.sampleSteps, 8);
+        QCOMPARE(s.threads, 3);
+        QCOMPARE(s.learningRate, 2e-5);
+        QCOMPARE(s.outputFolder, output);
+        panel.vggWeightsEdit()->clear();
+        panel.perceptualWeightBox()->setValue(0);
+        QVERIFY(panel.vggHint()->isHidden());  // no perceptual loss: nothing to warn about
+        panel.perceptualWeightBox()->setValue(0.025);
+        panel.vggWeightsEdit()->setText(vgg);
+
+        // The trainer is started with exactly these settings.
+        QSignalSpy finished(&panel, &TrainingPanel::curationFinished);
+        panel.importClips({movingSquareGif(m_dir.path(), QStringLiteral("settings.gif"), 2)});
+        QVERIFY(finished.wait(60000));
+        QVERIFY(panel.start());
+        QVERIFY(trainer);
+        const sm::core::TrainingSettings& got = trainer->settings();
+        QCOMPARE(got.horizontalFlip, false);
+        QCOMPARE(got.conditioningDropout, 0.1);
+        QCOMPARE(got.perceptualWeight, 0.025);
+        QCOMPARE(got.vggWeightsPath, vgg);
+        QCOMPARE(got.sampleSteps, 8);
+        QCOMPARE(got.threads, 3);
+        QCOMPARE(got.precision, QStringLiteral("float32"));
+        QVERIFY(!got.resume);
+        panel.stop();
+        sm::core::registerTrainingBackend(QString(), {});
+    }
+
+    // "Resume from Last Checkpoint" is offered only when <output>/checkpoints/last.safetensors exists and starts
+    // the trainer with resume = true; a new run starts with resume = false.
+    void resumesFromLastCheckpoint() {
+        FakeTrainer* trainer = nullptr;
+        sm::core::registerTrainingBackend(QStringLiteral("fake trainer"), [&trainer] {
+            auto backend = std::make_unique<FakeTrainer>();
+            trainer = backend.get();
+            return backend;
+        });
+        TrainingPanel panel;
+        panel.show();
+        QSignalSpy finished(&panel, &TrainingPanel::curationFinished);
+        panel.importClips({movingSquareGif(m_dir.path(), QStringLiteral("resume.gif"), 2)});
+        QVERIFY(finished.wait(60000));
+        const QString output = m_dir.filePath(QStringLiteral("run-resume"));
+        panel.outputEdit()->setText(output);
+        QCOMPARE(panel.lastCheckpointPath(), QDir(output).filePath(QStringLiteral("checkpoints/last.safetensors")));
+        QVERIFY(!panel.resumeRunButton()->isEnabled());
+        QVERIFY(!panel.resumeFromCheckpoint());  // nothing to resume: refused with a message
+        QVERIFY(!trainer->settings().resume);
+        QCOMPARE(trainer->state(), TrainingState::Idle);
+
+        QVERIFY(QDir().mkpath(QDir(output).filePath(QStringLiteral("checkpoints"))));
+        QFile checkpoint(panel.lastCheckpointPath());
+        QVERIFY(checkpoint.open(QIODevice::WriteOnly));
+        checkpoint.write("checkpoint");
+        checkpoint.close();
+        panel.outputEdit()->setText(output + QLatin1Char('/'));  // re-checked when the folder changes
+        QVERIFY(panel.resumeRunButton()->isEnabled());
+        panel.resumeRunButton()->click();
+        QCOMPARE(trainer->state(), TrainingState::Running);
+        QVERIFY(trainer->settings().resume);
+        QVERIFY(!panel.resumeRunButton()->isEnabled());  // not while running
+        panel.stop();
+        QCOMPARE(trainer->state(), TrainingState::Finished);
+        QVERIFY(panel.resumeRunButton()->isEnabled());
+        QVERIFY(panel.start());
+        QVERIFY(!trainer->settings().resume);
+        panel.stop();
+        sm::core::registerTrainingBackend(QString(), {});
     }
 
     void fakeTrainerDrivesCurves() {

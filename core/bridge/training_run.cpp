@@ -1,0 +1,666 @@
+#include "bridge/training_run.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QPainter>
+#include <QSaveFile>
+#include <QTextStream>
+#include <QThread>
+
+#include <torch/torch.h>
+
+#include <filesystem>
+#include <new>
+#include <optional>
+
+#include "bridge/training_data.h"
+#include "engine/tokenizer_lookup.h"
+#include "pix2gif/pipeline.h"
+#include "pix2gif/pix2gif_model.h"
+#include "runtime/device.h"
+#include "runtime/error.h"
+#include "training/autoencoder_trainer.h"
+#include "training/perceptual_loss.h"
+#include "training/pix2gif_trainer.h"
+
+namespace sm::core {
+namespace {
+
+constexpr const char* kRunStateFormat = "stillmotion-run-state";
+/// Motions of the sample strips: small, medium and large within the trained range 2..19.
+constexpr int kSampleMotions[] = {4, 10, 16};
+constexpr uint64_t kSampleSeed = 1371;
+
+/// A failure with a message for the user; thrown inside the run and turned into RunResult::error once.
+struct RunFailure {
+    QString message;
+};
+
+[[noreturn]] void fail(const QString& message) {
+    throw RunFailure{message};
+}
+
+QString sidecarPath(const QString& checkpoint) {
+    return checkpoint + QStringLiteral(".run.json");
+}
+
+void writeJsonAtomically(const QString& path, const QJsonObject& json) {
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(QJsonDocument(json).toJson()) < 0 || !file.commit())
+        fail(QStringLiteral("%1: cannot write (%2)").arg(QDir::toNativeSeparators(path), file.errorString()));
+}
+
+QJsonObject readJson(const QString& path) {
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        fail(QStringLiteral("%1: cannot read the run state next to the checkpoint (%2); resume from a checkpoint "
+                            "written by this version of stillmotion")
+                 .arg(QDir::toNativeSeparators(path), file.errorString()));
+    QJsonParseError error;
+    const QJsonDocument document = QJsonDocument::fromJson(file.readAll(), &error);
+    if (!document.isObject() || document.object().value(QStringLiteral("format")).toString() != kRunStateFormat)
+        fail(QStringLiteral("%1: not a stillmotion run state file").arg(QDir::toNativeSeparators(path)));
+    return document.object();
+}
+
+/// Copies `from` to `to` through a temporary file and a rename, so `to` is always a whole file.
+void copyAtomically(const QString& from, const QString& to) {
+    const std::filesystem::path temporary = (to + QStringLiteral(".tmp")).toStdString();
+    std::error_code error;
+    std::filesystem::copy_file(from.toStdString(), temporary, std::filesystem::copy_options::overwrite_existing, error);
+    if (!error)
+        std::filesystem::rename(temporary, to.toStdString(), error);
+    if (error)
+        fail(QStringLiteral("%1: cannot write (%2)")
+                 .arg(QDir::toNativeSeparators(to), QString::fromStdString(error.message())));
+}
+
+QString cpuModel() {
+    QFile file(QStringLiteral("/proc/cpuinfo"));
+    if (file.open(QIODevice::ReadOnly)) {
+        QTextStream in(&file);
+        QString line;
+        while (in.readLineInto(&line)) {
+            if (line.startsWith(QLatin1String("model name")))
+                return line.section(QLatin1Char(':'), 1).trimmed();
+        }
+    }
+    return QStringLiteral("unknown CPU");
+}
+
+nlohmann::json hardwareJson(int threads) {
+    return {{"device", "cpu"},
+            {"cpu", cpuModel().toStdString()},
+            {"threads", threads},
+            {"logical_cores", QThread::idealThreadCount()}};
+}
+
+/// metrics.csv: one row per micro-batch. A fresh run starts the file; a resumed one keeps the rows up to the
+/// checkpoint's micro step (rows written after it by the interrupted session are replaced by the new ones).
+class MetricsCsv {
+public:
+    MetricsCsv(const QString& path, const QStringList& terms, std::optional<qint64> keepUpToMicroStep)
+        : m_path(path), m_terms(terms) {
+        const QString header =
+            (QStringList{QStringLiteral("step"), QStringLiteral("micro_step"), QStringLiteral("loss")} + terms +
+             QStringList{QStringLiteral("lr"), QStringLiteral("elapsed_s")})
+                .join(QLatin1Char(','));
+        QStringList lines{header};
+        if (keepUpToMicroStep) {
+            QFile old(path);
+            if (old.open(QIODevice::ReadOnly)) {
+                const QStringList rows = QString::fromUtf8(old.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+                for (int i = 1; i < rows.size(); ++i) {
+                    bool ok = false;
+                    const qint64 micro = rows.at(i).section(QLatin1Char(','), 1, 1).toLongLong(&ok);
+                    if (ok && micro <= *keepUpToMicroStep)
+                        lines.append(rows.at(i));
+                }
+            }
+        }
+        QSaveFile file(path);
+        if (!file.open(QIODevice::WriteOnly) ||
+            file.write((lines.join(QLatin1Char('\n')) + QLatin1Char('\n')).toUtf8()) < 0 || !file.commit())
+            fail(QStringLiteral("%1: cannot write (%2)").arg(QDir::toNativeSeparators(path), file.errorString()));
+        m_file.setFileName(path);
+        if (!m_file.open(QIODevice::WriteOnly | QIODevice::Append))
+            fail(QStringLiteral("%1: cannot append (%2)").arg(QDir::toNativeSeparators(path), m_file.errorString()));
+    }
+
+    void append(qint64 step, qint64 microStep, double loss, const QVector<double>& terms, double lr, double elapsed) {
+        QStringList cells{QString::number(step), QString::number(microStep), number(loss)};
+        for (const double term : terms)
+            cells.append(number(term));
+        cells.append(number(lr));
+        cells.append(QString::number(elapsed, 'f', 3));
+        m_file.write((cells.join(QLatin1Char(',')) + QLatin1Char('\n')).toUtf8());
+        m_file.flush();  // a killed run keeps every finished row
+    }
+
+private:
+    // 17 significant digits: a double round-trips, so resumed runs can be compared exactly.
+    static QString number(double value) { return QString::number(value, 'g', 17); }
+
+    QString m_path;
+    QStringList m_terms;
+    QFile m_file;
+};
+
+/// Everything the loop needs that both trainers share.
+struct RunPaths {
+    QString output, checkpoints, samples, metrics;
+    explicit RunPaths(const QString& runDir)
+        : output(runDir),
+          checkpoints(QDir(runDir).filePath(QStringLiteral("checkpoints"))),
+          samples(QDir(runDir).filePath(QStringLiteral("samples"))),
+          metrics(QDir(runDir).filePath(QStringLiteral("metrics.csv"))) {
+        if (!QDir().mkpath(checkpoints) || !QDir().mkpath(samples))
+            fail(QStringLiteral("%1: cannot create the run folder").arg(QDir::toNativeSeparators(runDir)));
+    }
+};
+
+/// The checkpoint to resume from, or nothing for a fresh run.
+std::optional<QString> resumeCheckpoint(bool resume, const QString& from, const QString& runDir) {
+    if (!resume)
+        return std::nullopt;
+    const QString path = from.isEmpty() ? lastCheckpointPath(runDir) : from;
+    if (!QFileInfo::exists(path))
+        fail(QStringLiteral("%1: no checkpoint to resume from (train without --resume to start a new run)")
+                 .arg(QDir::toNativeSeparators(path)));
+    return path;
+}
+
+/// Loads a Pix2Gif bundle the way the engine does (tokenizer next to the model or in the resources).
+pix2gif::Pix2GifModel loadBundle(const QString& path) {
+    if (path.isEmpty())
+        fail(
+            QStringLiteral("no base model: pass --model with a Pix2Gif model, a Pix2Gif .ckpt or an SD-1.5 "
+                           "checkpoint (stillmotion-cli create-model makes one)"));
+    if (!QFileInfo::exists(path))
+        fail(QStringLiteral("%1: base model not found").arg(QDir::toNativeSeparators(path)));
+    const text::ClipTokenizer tokenizer = engine::findClipTokenizer(path.toStdString());
+    torch::NoGradGuard noGrad;  // not InferenceMode: these tensors will be trained
+    return pix2gif::loadPix2GifModel(path.toStdString(), tokenizer);
+}
+
+/// VGG features whose inputs still have ≥ 1 pixel at this latent size (16 px allow all five of the authors').
+std::vector<int64_t> perceptualLayersFor(int64_t latentSize, const std::vector<int64_t>& wanted) {
+    const auto& layers = training::vgg19FeatureLayers();
+    std::vector<int64_t> kept;
+    for (const int64_t index : wanted) {
+        int pools = 0;
+        for (int64_t i = 0; i < index; ++i)
+            pools += layers[size_t(i)].kind == training::VggLayer::Kind::MaxPool ? 1 : 0;
+        if ((int64_t(1) << pools) <= latentSize)
+            kept.push_back(index);
+    }
+    return kept;
+}
+
+QString readableError(const std::exception& e) {
+    const QString what = QString::fromUtf8(e.what()).section(QLatin1Char('\n'), 0, 0);
+    if (what.contains(QLatin1String("out of memory"), Qt::CaseInsensitive) ||
+        what.contains(QLatin1String("can't allocate"), Qt::CaseInsensitive) ||
+        what.contains(QLatin1String("not enough memory"), Qt::CaseInsensitive))
+        return QStringLiteral(
+                   "out of memory (%1); lower the batch size (and raise the accumulation to keep the "
+                   "effective batch) or close other programs")
+            .arg(what);
+    return what;
+}
+
+/// Runs `body`, converting every error into RunResult::error.
+RunResult guarded(const std::function<RunResult()>& body) {
+    try {
+        return body();
+    } catch (const RunFailure& failure) {
+        RunResult result;
+        result.error = failure.message;
+        return result;
+    } catch (const std::bad_alloc&) {
+        RunResult result;
+        result.error = QStringLiteral(
+            "out of memory; lower the batch size (and raise the accumulation to keep the "
+            "effective batch) or close other programs");
+        return result;
+    } catch (const std::exception& e) {
+        RunResult result;
+        result.error = readableError(e);
+        return result;
+    }
+}
+
+/// Elapsed seconds over all sessions of a run.
+class RunClock {
+public:
+    explicit RunClock(double previous) : m_previous(previous) { m_timer.start(); }
+    double seconds() const { return m_previous + double(m_timer.nsecsElapsed()) * 1e-9; }
+
+private:
+    double m_previous;
+    QElapsedTimer m_timer;
+};
+
+bool stopRequested(const RunCallbacks& callbacks) {
+    return callbacks.stop && callbacks.stop->load();
+}
+
+void warn(const RunCallbacks& callbacks, const QString& message) {
+    if (callbacks.onWarning)
+        callbacks.onWarning(message);
+}
+
+QJsonObject pix2gifOptionsJson(const Pix2GifRunOptions& o) {
+    return QJsonObject{
+        {QStringLiteral("data"), o.data},
+        {QStringLiteral("model"), o.model},
+        {QStringLiteral("steps"), double(o.steps)},
+        {QStringLiteral("batch"), o.batch},
+        {QStringLiteral("accumulate"), o.accumulate},
+        {QStringLiteral("lr"), o.learningRate},
+        {QStringLiteral("warmup"), double(o.warmup)},
+        {QStringLiteral("ema_decay"), o.emaDecay},
+        {QStringLiteral("ema_every"), o.emaEveryMicroBatch ? QStringLiteral("micro") : QStringLiteral("step")},
+        {QStringLiteral("ema"), o.ema},
+        {QStringLiteral("flip"), o.flip},
+        {QStringLiteral("cond_dropout"), o.conditioningDropout},
+        {QStringLiteral("perceptual_weight"), o.perceptualWeight},
+        {QStringLiteral("perceptual_reference"),
+         o.perceptualOnTarget ? QStringLiteral("target") : QStringLiteral("source")},
+        {QStringLiteral("vgg"), o.vggWeights},
+        {QStringLiteral("checkpoint_every"), double(o.checkpointEvery)},
+        {QStringLiteral("sample_every"), double(o.sampleEvery)},
+        {QStringLiteral("seed"), QString::number(o.seed)},
+        {QStringLiteral("threads"), o.threads}};
+}
+
+QJsonObject vaeOptionsJson(const VaeRunOptions& o) {
+    return QJsonObject{{QStringLiteral("data"), o.data},
+                       {QStringLiteral("model"), o.model},
+                       {QStringLiteral("steps"), double(o.steps)},
+                       {QStringLiteral("batch"), o.batch},
+                       {QStringLiteral("accumulate"), o.accumulate},
+                       {QStringLiteral("lr"), o.learningRate},
+                       {QStringLiteral("warmup"), double(o.warmup)},
+                       {QStringLiteral("kl_weight"), o.klWeight},
+                       {QStringLiteral("checkpoint_every"), double(o.checkpointEvery)},
+                       {QStringLiteral("seed"), QString::number(o.seed)},
+                       {QStringLiteral("threads"), o.threads}};
+}
+
+nlohmann::json toNlohmann(const QJsonObject& json) {
+    return nlohmann::json::parse(QJsonDocument(json).toJson(QJsonDocument::Compact).toStdString());
+}
+
+/// Writes step-NNNNNN.safetensors (through `save`), its sidecar, and copies both to last.*.
+QString writeCheckpoint(const RunPaths& paths, qint64 step, const std::function<void(const std::string&)>& save,
+                        QJsonObject sidecar) {
+    const QString path = checkpointPath(paths.output, step);
+    save(path.toStdString());
+    sidecar.insert(QStringLiteral("format"), QString::fromLatin1(kRunStateFormat));
+    writeJsonAtomically(sidecarPath(path), sidecar);
+    const QString last = lastCheckpointPath(paths.output);
+    copyAtomically(path, last);
+    writeJsonAtomically(sidecarPath(last), sidecar);
+    return path;
+}
+
+/// [source | frame(m1) | frame(m2) | ...] generated with `model` (the EMA weights) on `source` [3, S, S].
+QImage sampleStrip(const pix2gif::Pix2GifModel& model, const torch::Tensor& source, const std::string& caption,
+                   int steps) {
+    torch::NoGradGuard noGrad;
+    pix2gif::Pix2GifPipeline pipeline(model);
+    pipeline.setSource(source.unsqueeze(0));
+    pix2gif::SamplerSettings settings;
+    settings.sampler = pix2gif::SamplerKind::DpmPP2MKarras;
+    settings.steps = steps;
+    QVector<QImage> tiles{tensorToImage(source)};
+    for (const int motion : kSampleMotions) {
+        pix2gif::FrameSettings frame;
+        frame.caption = caption;
+        frame.motion = motion;
+        frame.seed = kSampleSeed;
+        tiles.append(tensorToImage(pipeline.generateFrame(frame, settings)));
+    }
+    const int side = tiles.first().width();
+    QImage strip(side * int(tiles.size()), side, QImage::Format_RGB888);
+    QPainter painter(&strip);
+    for (int i = 0; i < tiles.size(); ++i)
+        painter.drawImage(i * side, 0, tiles.at(i));
+    painter.end();
+    return strip;
+}
+
+/// The progress of one micro-batch; speed and ETA come from the trainer's latest report (sent once per optimizer
+/// step), so they are 0 / unknown until the first step is done.
+RunProgress progressOf(qint64 step, qint64 microStep, bool stepped, double loss, double learningRate,
+                       const training::TrainingReport& lastReport, qint64 maxSteps, double elapsed) {
+    RunProgress progress;
+    progress.step = step;
+    progress.microStep = microStep;
+    progress.maxSteps = maxSteps;
+    progress.stepped = stepped;
+    progress.loss = loss;
+    progress.learningRate = learningRate;
+    progress.stepsPerSecond = lastReport.stepsPerSecond;
+    progress.etaSeconds = lastReport.etaSeconds;
+    progress.elapsedSeconds = elapsed;
+    return progress;
+}
+
+RunResult runPix2Gif(const Pix2GifRunOptions& options, const RunCallbacks& callbacks) {
+    if (options.steps <= 0 || options.batch <= 0 || options.accumulate <= 0)
+        fail(QStringLiteral("steps, batch and accumulate must be positive"));
+    const RunPaths paths(options.output);
+    const int threads = sm::applyThreadCount(options.threads);
+    const std::optional<QString> resumeFrom = resumeCheckpoint(options.resume, options.resumeFrom, options.output);
+    const QJsonObject sidecar = resumeFrom ? readJson(sidecarPath(*resumeFrom)) : QJsonObject();
+
+    // A resumed run may omit --model: its checkpoint is a loadable bundle (the trainer overwrites it anyway).
+    QString basePath = options.model;
+    if (basePath.isEmpty() && resumeFrom)
+        basePath = *resumeFrom;
+    pix2gif::Pix2GifModel model = loadBundle(basePath);
+    const int side = int(model->config().imageSize());
+
+    PairBatchSource data;
+    QString error;
+    if (!data.open(options.data, side, options.seed, options.cacheFrames, &error))
+        fail(error);
+
+    training::Pix2GifTrainerOptions trainerOptions;
+    trainerOptions.optimizer.learningRate = options.learningRate;
+    trainerOptions.optimizer.warmupSteps = options.warmup;
+    trainerOptions.optimizer.accumulateBatches = options.accumulate;
+    trainerOptions.emaMaxDecay = options.emaDecay;
+    trainerOptions.emaSchedule =
+        options.emaEveryMicroBatch ? training::EmaSchedule::EveryMicroBatch : training::EmaSchedule::EveryOptimizerStep;
+    trainerOptions.horizontalFlip = options.flip;
+    trainerOptions.conditioningDropout = options.conditioningDropout;
+    trainerOptions.perceptualWeight = options.perceptualWeight;
+    trainerOptions.perceptualReference =
+        options.perceptualOnTarget ? training::PerceptualReference::Target : training::PerceptualReference::Source;
+    trainerOptions.vggWeightsPath = options.vggWeights.toStdString();
+    trainerOptions.seed = options.seed;
+    trainerOptions.maxSteps = options.steps;
+    const std::vector<int64_t> layers =
+        perceptualLayersFor(model->config().latentSize(), trainerOptions.perceptualLayers);
+    if (layers.size() < trainerOptions.perceptualLayers.size())
+        warn(callbacks, QStringLiteral("perceptual loss: %1×%1 latents are too small for the deepest VGG features; "
+                                       "using %2 of the authors' 5 layers")
+                            .arg(model->config().latentSize())
+                            .arg(layers.size()));
+    trainerOptions.perceptualLayers = layers;
+    if (trainerOptions.perceptualLayers.empty())
+        trainerOptions.perceptualWeight = 0.0;
+
+    training::TrainingReport lastReport;
+    training::TrainingCallbacks trainerCallbacks;
+    trainerCallbacks.onMetrics = [&lastReport](const training::TrainingReport& report) { lastReport = report; };
+    trainerCallbacks.onWarning = [&callbacks](const std::string& message) {
+        warn(callbacks, QString::fromStdString(message));
+    };
+    training::Pix2GifTrainer trainer(model, trainerOptions, ComputeTarget{}, trainerCallbacks);
+
+    double previousElapsed = 0;
+    if (resumeFrom) {
+        trainer.resume(resumeFrom->toStdString());
+        data.setPosition(DataPosition::fromJson(sidecar.value(QStringLiteral("data")).toObject()));
+        previousElapsed = sidecar.value(QStringLiteral("elapsed_s")).toDouble();
+    }
+    MetricsCsv metrics(paths.metrics, {QStringLiteral("mse"), QStringLiteral("perceptual")},
+                       resumeFrom ? std::optional<qint64>(trainer.microStep()) : std::nullopt);
+    const RunClock clock(previousElapsed);
+
+    // The sample source: the first val pair (the first train pair when there is no val split).
+    const PairDataset& dataset = data.dataset();
+    const PairSplit sampleSplit = dataset.size(PairSplit::Val) > 0 ? PairSplit::Val : PairSplit::Train;
+    const PairEntry sampleEntry = dataset.entries(sampleSplit).first();
+
+    const auto sidecarNow = [&]() {
+        return QJsonObject{{QStringLiteral("trainer"), QStringLiteral("pix2gif")},
+                           {QStringLiteral("step"), double(trainer.optimizerStep())},
+                           {QStringLiteral("micro_step"), double(trainer.microStep())},
+                           {QStringLiteral("data"), data.position().toJson()},
+                           {QStringLiteral("elapsed_s"), clock.seconds()},
+                           {QStringLiteral("options"), pix2gifOptionsJson(options)}};
+    };
+    RunResult result;
+    const auto checkpoint = [&]() {
+        const qint64 step = trainer.optimizerStep();
+        result.lastCheckpoint = writeCheckpoint(
+            paths, step, [&trainer](const std::string& path) { trainer.saveCheckpoint(path); }, sidecarNow());
+        if (callbacks.onCheckpoint)
+            callbacks.onCheckpoint(step, result.lastCheckpoint);
+    };
+    const auto sample = [&]() {
+        QImage frame0, frame1;
+        QString loadError;
+        if (!PairDataset::loadPair(sampleEntry, side, &frame0, &frame1, &loadError)) {
+            warn(callbacks, QStringLiteral("samples skipped: %1").arg(loadError));
+            return;
+        }
+        const QImage strip = sampleStrip(trainer.emaModel(), imageToTensor(frame0), sampleEntry.caption.toStdString(),
+                                         options.sampleSteps);
+        const qint64 step = trainer.optimizerStep();
+        const QString path =
+            QDir(paths.samples).filePath(QStringLiteral("step-%1.png").arg(step, 6, 10, QLatin1Char('0')));
+        QSaveFile file(path);
+        if (!file.open(QIODevice::WriteOnly) || !strip.save(&file, "PNG") || !file.commit())
+            warn(callbacks, QStringLiteral("%1: cannot write the sample").arg(QDir::toNativeSeparators(path)));
+        if (callbacks.onSample)
+            callbacks.onSample(step, strip);
+    };
+
+    while (trainer.optimizerStep() < options.steps) {
+        if (callbacks.waitIfPaused)
+            callbacks.waitIfPaused();
+        if (stopRequested(callbacks)) {
+            checkpoint();
+            result.stopped = true;
+            result.steps = trainer.optimizerStep();
+            return result;
+        }
+        training::Pix2GifBatch batch;
+        if (!data.next(options.batch, &batch, &error))
+            fail(error);
+        const training::TrainStepResult step = trainer.trainStep(batch);
+        const double elapsed = clock.seconds();
+        metrics.append(step.optimizerStep, step.microStep, step.losses.loss, {step.losses.mse, step.losses.perceptual},
+                       step.learningRate, elapsed);
+        if (callbacks.onProgress)
+            callbacks.onProgress(progressOf(step.optimizerStep, step.microStep, step.stepped, step.losses.loss,
+                                            step.learningRate, lastReport, options.steps, elapsed));
+        if (!step.stepped)
+            continue;
+        if (options.sampleEvery > 0 && step.optimizerStep % options.sampleEvery == 0)
+            sample();
+        if (options.checkpointEvery > 0 && step.optimizerStep % options.checkpointEvery == 0 &&
+            step.optimizerStep < options.steps)
+            checkpoint();
+    }
+    checkpoint();
+
+    pix2gif::ModelCard card = model->card();
+    card.name = options.name.isEmpty() ? card.name + " fine-tuned" : options.name.toStdString();
+    card.provenance = "fine-tuned with stillmotion-cli train from " + QFileInfo(basePath).fileName().toStdString() +
+                      " (" + model->card().provenance + ")";
+    card.training = {{"trainer", "pix2gif"},
+                     {"data",
+                      {{"path", QFileInfo(pairDatasetJsonPath(options.data)).absoluteFilePath().toStdString()},
+                       {"train_pairs", dataset.size(PairSplit::Train)},
+                       {"val_pairs", dataset.size(PairSplit::Val)},
+                       {"image_size", side}}},
+                     {"steps", trainer.optimizerStep()},
+                     {"hardware", hardwareJson(threads)},
+                     {"time_s", clock.seconds()},
+                     {"finished", QDateTime::currentDateTimeUtc().toString(Qt::ISODate).toStdString()},
+                     {"options", toNlohmann(pix2gifOptionsJson(options))},
+                     {"ema", options.ema}};
+    result.modelPath = QDir(paths.output).filePath(QStringLiteral("model.safetensors"));
+    if (options.ema) {
+        trainer.saveModel(result.modelPath.toStdString(), card);
+    } else {
+        // The raw weights, with the counters the trainer's own saveModel would add.
+        card.training["optimizer_steps"] = trainer.optimizerStep();
+        card.training["micro_batches"] = trainer.microStep();
+        const nlohmann::json cardJson = {{"config", model->config().toJson()}};
+        pix2gif::Pix2GifModel raw =
+            pix2gif::pix2GifFromStateDict(model->checkpointStateDict(), "trainer", model->tokenizer(), &cardJson);
+        raw->card() = card;
+        pix2gif::savePix2GifModel(raw, result.modelPath.toStdString());
+    }
+    result.steps = trainer.optimizerStep();
+    return result;
+}
+
+RunResult runVae(const VaeRunOptions& options, const RunCallbacks& callbacks) {
+    if (options.steps <= 0 || options.batch <= 0 || options.accumulate <= 0)
+        fail(QStringLiteral("steps, batch and accumulate must be positive"));
+    const RunPaths paths(options.output);
+    const int threads = sm::applyThreadCount(options.threads);
+    const std::optional<QString> resumeFrom = resumeCheckpoint(options.resume, options.resumeFrom, options.output);
+    const QJsonObject sidecar = resumeFrom ? readJson(sidecarPath(*resumeFrom)) : QJsonObject();
+
+    // The VAE checkpoint holds the VAE only: the rest of the bundle comes from the base model, which a resumed
+    // run finds in the run state when --model is not given.
+    QString basePath = options.model;
+    if (basePath.isEmpty() && resumeFrom)
+        basePath = sidecar.value(QStringLiteral("options")).toObject().value(QStringLiteral("model")).toString();
+    pix2gif::Pix2GifModel model = loadBundle(basePath);
+    const int side = int(model->config().imageSize());
+
+    FrameBatchSource data;
+    QString error;
+    if (!data.open(options.data, side, options.seed, options.cacheFrames, &error))
+        fail(error);
+
+    training::AutoencoderTrainerOptions trainerOptions;
+    trainerOptions.optimizer.learningRate = options.learningRate;
+    trainerOptions.optimizer.warmupSteps = options.warmup;
+    trainerOptions.optimizer.accumulateBatches = options.accumulate;
+    trainerOptions.klWeight = options.klWeight;
+    trainerOptions.seed = options.seed;
+    trainerOptions.maxSteps = options.steps;
+    training::TrainingReport lastReport;
+    training::TrainingCallbacks trainerCallbacks;
+    trainerCallbacks.onMetrics = [&lastReport](const training::TrainingReport& report) { lastReport = report; };
+    trainerCallbacks.onWarning = [&callbacks](const std::string& message) {
+        warn(callbacks, QString::fromStdString(message));
+    };
+    training::AutoencoderTrainer trainer(model->vae, trainerOptions, ComputeTarget{}, trainerCallbacks);
+
+    double previousElapsed = 0;
+    if (resumeFrom) {
+        trainer.resume(resumeFrom->toStdString());
+        data.setPosition(DataPosition::fromJson(sidecar.value(QStringLiteral("data")).toObject()));
+        previousElapsed = sidecar.value(QStringLiteral("elapsed_s")).toDouble();
+    }
+    MetricsCsv metrics(paths.metrics, {QStringLiteral("l1"), QStringLiteral("mse"), QStringLiteral("kl")},
+                       resumeFrom ? std::optional<qint64>(trainer.microStep()) : std::nullopt);
+    const RunClock clock(previousElapsed);
+
+    VaeRunOptions recorded = options;
+    recorded.model = QFileInfo(basePath).absoluteFilePath();
+    RunResult result;
+    const auto checkpoint = [&]() {
+        const qint64 step = trainer.optimizerStep();
+        const QJsonObject state{{QStringLiteral("trainer"), QStringLiteral("autoencoder")},
+                                {QStringLiteral("step"), double(step)},
+                                {QStringLiteral("micro_step"), double(trainer.microStep())},
+                                {QStringLiteral("data"), data.position().toJson()},
+                                {QStringLiteral("elapsed_s"), clock.seconds()},
+                                {QStringLiteral("options"), vaeOptionsJson(recorded)}};
+        result.lastCheckpoint = writeCheckpoint(
+            paths, step, [&trainer](const std::string& path) { trainer.saveCheckpoint(path); }, state);
+        if (callbacks.onCheckpoint)
+            callbacks.onCheckpoint(step, result.lastCheckpoint);
+    };
+
+    while (trainer.optimizerStep() < options.steps) {
+        if (callbacks.waitIfPaused)
+            callbacks.waitIfPaused();
+        if (stopRequested(callbacks)) {
+            checkpoint();
+            result.stopped = true;
+            result.steps = trainer.optimizerStep();
+            return result;
+        }
+        torch::Tensor images;
+        if (!data.next(options.batch, &images, &error))
+            fail(error);
+        const qint64 before = trainer.optimizerStep();
+        const training::AutoencoderLoss loss = trainer.trainStep(images);
+        const double elapsed = clock.seconds();
+        metrics.append(trainer.optimizerStep(), trainer.microStep(), loss.loss, {loss.l1, loss.mse, loss.kl},
+                       trainer.learningRate(), elapsed);
+        if (callbacks.onProgress)
+            callbacks.onProgress(progressOf(trainer.optimizerStep(), trainer.microStep(),
+                                            trainer.optimizerStep() > before, loss.loss, trainer.learningRate(),
+                                            lastReport, options.steps, elapsed));
+        const qint64 step = trainer.optimizerStep();
+        if (step > before && options.checkpointEvery > 0 && step % options.checkpointEvery == 0 && step < options.steps)
+            checkpoint();
+    }
+    checkpoint();
+
+    // Diffused latents should have unit variance: measure the new VAE's posterior spread on the data.
+    torch::Tensor scaleImages;
+    if (!data.firstFrames(options.scaleImages, &scaleImages, &error))
+        fail(error);
+    const double scale = trainer.latentScale(scaleImages);
+
+    pix2gif::Pix2GifConfig config = model->config();
+    config.scaleFactor = scale;
+    const nlohmann::json cardJson = {{"config", config.toJson()}};
+    pix2gif::Pix2GifModel bundle{nullptr};
+    {
+        torch::NoGradGuard noGrad;
+        bundle =
+            pix2gif::pix2GifFromStateDict(model->checkpointStateDict(), "train-vae", model->tokenizer(), &cardJson);
+    }
+    pix2gif::ModelCard card = model->card();
+    card.name = options.name.isEmpty() ? card.name : options.name.toStdString();
+    card.provenance = "VAE trained with stillmotion-cli train-vae on " + QFileInfo(basePath).fileName().toStdString() +
+                      " (" + model->card().provenance + ")";
+    card.training["vae"] = {{"trainer", "autoencoder"},
+                            {"data",
+                             {{"path", QFileInfo(pairDatasetJsonPath(options.data)).absoluteFilePath().toStdString()},
+                              {"frames", data.size()},
+                              {"image_size", side}}},
+                            {"steps", trainer.optimizerStep()},
+                            {"scale_factor", scale},
+                            {"hardware", hardwareJson(threads)},
+                            {"time_s", clock.seconds()},
+                            {"finished", QDateTime::currentDateTimeUtc().toString(Qt::ISODate).toStdString()},
+                            {"options", toNlohmann(vaeOptionsJson(recorded))}};
+    bundle->card() = card;
+    result.modelPath = QDir(paths.output).filePath(QStringLiteral("model.safetensors"));
+    pix2gif::savePix2GifModel(bundle, result.modelPath.toStdString());
+    result.steps = trainer.optimizerStep();
+    return result;
+}
+
+}  // namespace
+
+QString checkpointPath(const QString& runDir, qint64 step) {
+    return QDir(runDir).filePath(QStringLiteral("checkpoints/step-%1.safetensors").arg(step, 6, 10, QLatin1Char('0')));
+}
+
+QString lastCheckpointPath(const QString& runDir) {
+    return QDir(runDir).filePath(QStringLiteral("checkpoints/last.safetensors"));
+}
+
+RunResult runPix2GifTraining(const Pix2GifRunOptions& options, const RunCallbacks& callbacks) {
+    return guarded([&] { return runPix2Gif(options, callbacks); });
+}
+
+RunResult runVaeTraining(const VaeRunOptions& options, const RunCallbacks& callbacks) {
+    return guarded([&] { return runVae(options, callbacks); });
+}
+
+}  // namespace sm::core
