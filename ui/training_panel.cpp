@@ -405,7 +405,12 @@ void TrainingPanel::buildTrainingTab() {
         connect(box, &QSpinBox::valueChanged, this, changed);
     connect(m_ema, &QCheckBox::toggled, this, changed);
     connect(m_precision, &QComboBox::currentTextChanged, this, changed);
-    // The trainer's own knobs are not in core::TrainingConfig (see the header): they do not modify the project.
+    connect(m_flip, &QCheckBox::toggled, this, changed);
+    connect(m_conditioningDropout, &QDoubleSpinBox::valueChanged, this, changed);
+    connect(m_perceptualWeight, &QDoubleSpinBox::valueChanged, this, changed);
+    connect(m_vggWeights, &QLineEdit::textChanged, this, changed);
+    for (QSpinBox* box : {m_sampleSteps, m_threads})
+        connect(box, &QSpinBox::valueChanged, this, changed);
 
     auto* buttons = new QHBoxLayout;
     m_start = new QPushButton(tr("Start"));
@@ -699,6 +704,12 @@ core::ProjectDataset TrainingPanel::dataset() const {
     c.ema = s.ema;
     c.precision = s.precision;
     c.seed = s.seed;
+    c.horizontalFlip = s.horizontalFlip;
+    c.conditioningDropout = s.conditioningDropout;
+    c.perceptualWeight = s.perceptualWeight;
+    c.vggWeightsPath = s.vggWeightsPath;
+    c.sampleSteps = s.sampleSteps;
+    c.threads = s.threads;
     return dataset;
 }
 
@@ -730,6 +741,14 @@ void TrainingPanel::setDataset(const core::ProjectDataset& dataset) {
     // Only accepted precisions can be chosen; a project saved with another one opens as float32.
     const QString precision = kTrainerPrecisions.contains(c.precision) ? c.precision : kTrainerPrecisions.constFirst();
     m_precision->setCurrentIndex(m_precision->findText(precision));
+    // The spin boxes clamp to their ranges (dropout 0..0.3, perceptual weight 0..1, sample steps 1..200,
+    // threads 0..256); the project file accepts the trainer's wider limits.
+    m_flip->setChecked(c.horizontalFlip);
+    m_conditioningDropout->setValue(c.conditioningDropout);
+    m_perceptualWeight->setValue(c.perceptualWeight);
+    m_vggWeights->setText(c.vggWeightsPath);
+    m_sampleSteps->setValue(c.sampleSteps);
+    m_threads->setValue(c.threads);
     refreshDataset();
     if (!dataset.sources.isEmpty())
         importClips(dataset.sources);

@@ -15,9 +15,9 @@
 // numbers). The trainers the studio registers run on the CPU and accept float32 only, so the other precisions are
 // listed but disabled, with the reason in their tooltip; a project saved with another precision opens as float32.
 //
-// The trainer-only settings (horizontal flip, conditioning dropout, perceptual weight, VGG weights, sample steps,
-// threads) are not part of core::TrainingConfig, so they are not saved with the project and setDataset() leaves
-// them as they are.
+// Every training control, the trainer's own knobs included (horizontal flip, conditioning dropout, perceptual
+// weight, VGG weights, sample steps, threads), maps to a core::TrainingConfig field: dataset() reads them all,
+// setDataset() sets them all, and editing any of them emits datasetChanged().
 //
 // GUI thread only.
 #include <QFutureWatcher>

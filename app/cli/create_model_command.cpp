@@ -7,6 +7,7 @@
 
 #include <exception>
 
+#include "cli/option_help.h"
 #include "engine/engine.h"
 
 namespace sm::cli {
@@ -33,6 +34,8 @@ int runCreateModelCommand(const QStringList& args, QTextStream& err) {
         QStringLiteral("file"));
     const QCommandLineOption half(QStringLiteral("half"), QStringLiteral("store the weights as float16"));
     parser.addOptions({from, random, output, name, seed, description, evaluation, half});
+    if (showHelpIfAsked(parser, "create-model", args, err))
+        return 0;
     if (!parser.parse(QStringList{QStringLiteral("create-model")} + args)) {
         err << "stillmotion-cli: " << parser.errorText() << "\n";
         return 2;

@@ -15,6 +15,7 @@
 #include <exception>
 #include <limits>
 
+#include "cli/option_help.h"
 #include "engine/engine.h"
 #include "eval/eval_report.h"
 #include "eval/motion_eval.h"
@@ -84,7 +85,8 @@ QString fixed(double value, int decimals) {
 }
 
 // Parses the options into `options`; on failure writes one line to `err` and returns false.
-bool parseOptions(const QStringList& args, Options* options, QTextStream& err) {
+/// False on bad options (the error written to `err`) and after --help (*helpShown set, the text written to `out`).
+bool parseOptions(const QStringList& args, Options* options, QTextStream& out, QTextStream& err, bool* helpShown) {
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Pix2Gif motion coherency: requested vs measured motion"));
     const QCommandLineOption model(QStringLiteral("model"), QStringLiteral("model file or folder"),
@@ -132,6 +134,9 @@ bool parseOptions(const QStringList& args, Options* options, QTextStream& err) {
         err << "stillmotion-cli eval: " << message << "\n";
         return false;
     };
+    *helpShown = showHelpIfAsked(parser, "eval", args, out);
+    if (*helpShown)
+        return false;
     if (!parser.parse(QStringList{QStringLiteral("eval")} + args))
         return fail(parser.errorText());
     if (!parser.positionalArguments().isEmpty())
@@ -300,8 +305,9 @@ void printSummary(const core::EvalSummary& summary, QTextStream& err) {
 
 int runEvalCommand(const QStringList& args, QTextStream& out, QTextStream& err, const std::atomic<bool>* cancel) {
     Options options;
-    if (!parseOptions(args, &options, err))
-        return 2;
+    bool helpShown = false;
+    if (!parseOptions(args, &options, out, err, &helpShown))
+        return helpShown ? 0 : 2;
 
     // The work list.
     QVector<core::EvalSetItem> items;

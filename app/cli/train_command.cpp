@@ -1,5 +1,7 @@
 #include "cli/train_command.h"
 
+#include "cli/training_options.h"
+
 #include <QCommandLineParser>
 #include <QElapsedTimer>
 
@@ -88,6 +90,10 @@ core::RunCallbacks consoleCallbacks(QTextStream& err) {
     return callbacks;
 }
 
+QCommandLineOption valueOption(const char* name, const char* help, const char* valueName) {
+    return QCommandLineOption(QString::fromLatin1(name), QString::fromUtf8(help), QString::fromLatin1(valueName));
+}
+
 QStringList takeResumeOption(const QStringList& args, bool* resume, QString* checkpoint) {
     QStringList rest;
     *resume = false;
@@ -114,18 +120,11 @@ int runTrainCommand(const QStringList& rawArgs, QTextStream& err) {
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Fine-tune a Pix2Gif model on a pair dataset"));
-    const auto valueOption = [](const char* name, const char* help, const char* valueName) {
-        return QCommandLineOption(QString::fromLatin1(name), QString::fromUtf8(help), QString::fromLatin1(valueName));
-    };
+    const TrainingOptionText text{"train", "base model: Pix2Gif .safetensors / .ckpt, SD-1.5 checkpoint or folder",
+                                  "run folder (checkpoints, samples, metrics.csv, model.safetensors)",
+                                  "pairs per micro-batch", "data order, flips, noise"};
+    parser.addOptions(trainingOptions(text, options));
     parser.addOptions({
-        valueOption("data", "pair dataset folder (stillmotion-cli curate) or its pairs JSON", "path"),
-        valueOption("model", "base model: Pix2Gif .safetensors / .ckpt, SD-1.5 checkpoint or folder", "path"),
-        valueOption("output", "run folder (checkpoints, samples, metrics.csv, model.safetensors)", "dir"),
-        valueOption("steps", "optimizer steps in total (default 25000)", "n"),
-        valueOption("batch", "pairs per micro-batch (default 2)", "b"),
-        valueOption("accumulate", "micro-batches per optimizer step (default 8)", "a"),
-        valueOption("lr", "learning rate (default 1e-4)", "x"),
-        valueOption("warmup", "linear warm-up steps from 1e-6·lr (default 10000)", "n"),
         valueOption("ema-decay", "EMA maximum decay (default 0.9999)", "d"),
         valueOption("ema-every", "EMA update cadence: micro (Lightning, default) or step", "when"),
         QCommandLineOption(QStringLiteral("no-flip"), QStringLiteral("no random joint horizontal flip")),
@@ -133,53 +132,25 @@ int runTrainCommand(const QStringList& rawArgs, QTextStream& err) {
         valueOption("perceptual-weight", "perceptual loss weight λ_P (default 0.01; 0 = off)", "w"),
         valueOption("perceptual-reference", "source (the authors' code, default) or target (the paper)", "ref"),
         valueOption("vgg", "torchvision vgg19 ImageNet weights for the perceptual loss", "file"),
-        valueOption("checkpoint-every", "optimizer steps between checkpoints (default 1000; 0 = end only)", "n"),
+        valueOption("snr-gamma", "Min-SNR-γ weighting of the ε loss (default 0 = off, the authors' plain MSE)", "g"),
         valueOption("sample-every", "optimizer steps between sample strips (default 2000; 0 = never)", "n"),
         valueOption("sample-steps", "DPM++ 2M Karras steps of the samples (default 20)", "n"),
-        valueOption("seed", "data order, flips, noise (default 0)", "s"),
-        valueOption("threads", "CPU threads (default 0 = all cores)", "n"),
         QCommandLineOption(QStringLiteral("cache-frames"), QStringLiteral("keep decoded frames in memory")),
-        valueOption("name", "model card name of the result", "name"),
     });
-    if (!parser.parse(QStringList{QStringLiteral("train")} + args)) {
-        err << "stillmotion-cli: " << parser.errorText() << "\n";
-        return 2;
-    }
-    if (!parser.positionalArguments().isEmpty()) {
-        err << "stillmotion-cli: unexpected argument '" << parser.positionalArguments().first() << "'\n";
-        return 2;
-    }
-    if (!parser.isSet(QStringLiteral("data")) || !parser.isSet(QStringLiteral("output")) ||
-        (!parser.isSet(QStringLiteral("model")) && !options.resume)) {
-        err << "usage: stillmotion-cli train --data DATASET --model BASE --output RUN_DIR [options] "
-               "(--help lists them)\n";
-        return 2;
-    }
-    options.data = parser.value(QStringLiteral("data"));
-    options.model = parser.value(QStringLiteral("model"));
-    options.output = parser.value(QStringLiteral("output"));
-    options.name = parser.value(QStringLiteral("name"));
+    if (const OptionsRead read = readTrainingOptions(parser, text, args, &options, err); read != OptionsRead::Ok)
+        return read == OptionsRead::HelpShown ? 0 : 2;
     options.flip = !parser.isSet(QStringLiteral("no-flip"));
     options.vggWeights = parser.value(QStringLiteral("vgg"));
     options.cacheFrames = parser.isSet(QStringLiteral("cache-frames"));
-    qint64 seed = 0;
     const bool numbersOk =
-        readNumber(parser, QStringLiteral("steps"), &options.steps, err, qint64(1)) &&
-        readNumber(parser, QStringLiteral("batch"), &options.batch, err, 1) &&
-        readNumber(parser, QStringLiteral("accumulate"), &options.accumulate, err, 1) &&
-        readNumber(parser, QStringLiteral("lr"), &options.learningRate, err, 0.0) &&
-        readNumber(parser, QStringLiteral("warmup"), &options.warmup, err, qint64(0)) &&
         readNumber(parser, QStringLiteral("ema-decay"), &options.emaDecay, err, 0.0) &&
         readNumber(parser, QStringLiteral("cond-dropout"), &options.conditioningDropout, err, 0.0) &&
         readNumber(parser, QStringLiteral("perceptual-weight"), &options.perceptualWeight, err, 0.0) &&
-        readNumber(parser, QStringLiteral("checkpoint-every"), &options.checkpointEvery, err, qint64(0)) &&
+        readNumber(parser, QStringLiteral("snr-gamma"), &options.snrGamma, err, 0.0) &&
         readNumber(parser, QStringLiteral("sample-every"), &options.sampleEvery, err, qint64(0)) &&
-        readNumber(parser, QStringLiteral("sample-steps"), &options.sampleSteps, err, 1) &&
-        readNumber(parser, QStringLiteral("seed"), &seed, err, qint64(0)) &&
-        readNumber(parser, QStringLiteral("threads"), &options.threads, err, 0);
+        readNumber(parser, QStringLiteral("sample-steps"), &options.sampleSteps, err, 1);
     if (!numbersOk)
         return 2;
-    options.seed = quint64(seed);
     if (options.emaDecay > 1.0 || options.conditioningDropout >= 1.0 / 3.0) {
         err << "stillmotion-cli: --ema-decay must be in [0, 1] and --cond-dropout below 1/3\n";
         return 2;

@@ -249,9 +249,11 @@ bool FrameBatchSource::next(int batchSize, torch::Tensor* images, QString* error
     return true;
 }
 
-bool FrameBatchSource::firstFrames(int count, torch::Tensor* images, QString* error) {
+bool FrameBatchSource::spreadFrames(int count, torch::Tensor* images, QString* error) {
     std::vector<torch::Tensor> tensors;
-    for (int index = 0; index < std::min(count, size()); ++index) {
+    const int n = std::min(count, size());
+    for (int i = 0; i < n; ++i) {
+        const int index = int(qint64(i) * size() / n);
         QImage image;
         if (!loadIndex(index, &image, error))
             return false;

@@ -103,8 +103,10 @@ public:
 
     /// The next `batchSize` frames as [B, 3, side, side] float32 in [-1, 1] on the CPU.
     bool next(int batchSize, torch::Tensor* images, QString* error);
-    /// Up to `count` frames from the start of the list (no shuffling), e.g. for latentScale().
-    bool firstFrames(int count, torch::Tensor* images, QString* error);
+    /// Up to `count` frames spread evenly over the list (indices i·size/count, no shuffling), so that they
+    /// represent every part of the dataset (its clips are in path order), e.g. for latentScale() and the
+    /// reconstruction check.
+    bool spreadFrames(int count, torch::Tensor* images, QString* error);
 
 private:
     bool loadIndex(int index, QImage* image, QString* error);

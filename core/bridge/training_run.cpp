@@ -254,6 +254,38 @@ void warn(const RunCallbacks& callbacks, const QString& message) {
         callbacks.onWarning(message);
 }
 
+/// The run's lr decay (finalLrFactor < 1: linear to that fraction at the run's last step) in optimizer terms.
+training::OptimizerSettings withLinearDecay(training::OptimizerSettings settings, qint64 steps, double finalLrFactor) {
+    if (finalLrFactor < 1.0) {
+        settings.decaySteps = steps;
+        settings.finalLrFactor = finalLrFactor;
+    }
+    return settings;
+}
+
+/// Encodes `images` [N, 3, H, W] in [-1, 1] to the posterior mode and decodes them; writes the first eight
+/// (top row) above their reconstructions (bottom row) to SAMPLES/reconstruction.png; returns the PSNR in dB of
+/// all of them (RGB in [0, 1], over every pixel), which says at once whether the VAE is good enough to train on.
+double writeReconstructions(vae::AutoencoderKL& vae, const torch::Tensor& images, const QString& samplesDir,
+                            const RunCallbacks& callbacks) {
+    torch::NoGradGuard noGrad;
+    const bool wasTraining = vae->is_training();
+    vae->eval();
+    const torch::Tensor input = images.to(torch::kFloat32);
+    const torch::Tensor decoded = vae->decode(vae->encodeDistribution(input).mode()).clamp(-1.0, 1.0);
+    vae->train(wasTraining);
+    const double mse = ((decoded - input) / 2.0).pow(2).mean().item<double>();
+    const double psnr = mse > 0 ? std::min(100.0, -10.0 * std::log10(mse)) : 100.0;
+    const int64_t shown = std::min<int64_t>(8, input.size(0));
+    const torch::Tensor rows = torch::cat({torch::cat(input.narrow(0, 0, shown).unbind(0), 2),
+                                           torch::cat(decoded.narrow(0, 0, shown).unbind(0), 2)},
+                                          1);
+    const QString path = QDir(samplesDir).filePath(QStringLiteral("reconstruction.png"));
+    if (!tensorToImage(rows).save(path))
+        warn(callbacks, QStringLiteral("%1: cannot write the reconstructions").arg(QDir::toNativeSeparators(path)));
+    return psnr;
+}
+
 QJsonObject pix2gifOptionsJson(const Pix2GifRunOptions& o) {
     return QJsonObject{
         {QStringLiteral("data"), o.data},
@@ -263,12 +295,14 @@ QJsonObject pix2gifOptionsJson(const Pix2GifRunOptions& o) {
         {QStringLiteral("accumulate"), o.accumulate},
         {QStringLiteral("lr"), o.learningRate},
         {QStringLiteral("warmup"), double(o.warmup)},
+        {QStringLiteral("final_lr_factor"), o.finalLrFactor},
         {QStringLiteral("ema_decay"), o.emaDecay},
         {QStringLiteral("ema_every"), o.emaEveryMicroBatch ? QStringLiteral("micro") : QStringLiteral("step")},
         {QStringLiteral("ema"), o.ema},
         {QStringLiteral("flip"), o.flip},
         {QStringLiteral("cond_dropout"), o.conditioningDropout},
         {QStringLiteral("perceptual_weight"), o.perceptualWeight},
+        {QStringLiteral("snr_gamma"), o.snrGamma},
         {QStringLiteral("perceptual_reference"),
          o.perceptualOnTarget ? QStringLiteral("target") : QStringLiteral("source")},
         {QStringLiteral("vgg"), o.vggWeights},
@@ -286,7 +320,9 @@ QJsonObject vaeOptionsJson(const VaeRunOptions& o) {
                        {QStringLiteral("accumulate"), o.accumulate},
                        {QStringLiteral("lr"), o.learningRate},
                        {QStringLiteral("warmup"), double(o.warmup)},
+                       {QStringLiteral("final_lr_factor"), o.finalLrFactor},
                        {QStringLiteral("kl_weight"), o.klWeight},
+                       {QStringLiteral("posterior_noise"), o.posteriorNoise},
                        {QStringLiteral("checkpoint_every"), double(o.checkpointEvery)},
                        {QStringLiteral("seed"), QString::number(o.seed)},
                        {QStringLiteral("threads"), o.threads}};
@@ -376,6 +412,8 @@ RunResult runPix2Gif(const Pix2GifRunOptions& options, const RunCallbacks& callb
     trainerOptions.optimizer.learningRate = options.learningRate;
     trainerOptions.optimizer.warmupSteps = options.warmup;
     trainerOptions.optimizer.accumulateBatches = options.accumulate;
+    trainerOptions.optimizer = withLinearDecay(trainerOptions.optimizer, options.steps, options.finalLrFactor);
+    trainerOptions.snrGamma = options.snrGamma;
     trainerOptions.emaMaxDecay = options.emaDecay;
     trainerOptions.emaSchedule =
         options.emaEveryMicroBatch ? training::EmaSchedule::EveryMicroBatch : training::EmaSchedule::EveryOptimizerStep;
@@ -543,7 +581,9 @@ RunResult runVae(const VaeRunOptions& options, const RunCallbacks& callbacks) {
     trainerOptions.optimizer.learningRate = options.learningRate;
     trainerOptions.optimizer.warmupSteps = options.warmup;
     trainerOptions.optimizer.accumulateBatches = options.accumulate;
+    trainerOptions.optimizer = withLinearDecay(trainerOptions.optimizer, options.steps, options.finalLrFactor);
     trainerOptions.klWeight = options.klWeight;
+    trainerOptions.posteriorNoise = options.posteriorNoise;
     trainerOptions.seed = options.seed;
     trainerOptions.maxSteps = options.steps;
     training::TrainingReport lastReport;
@@ -610,9 +650,10 @@ RunResult runVae(const VaeRunOptions& options, const RunCallbacks& callbacks) {
 
     // Diffused latents should have unit variance: measure the new VAE's posterior spread on the data.
     torch::Tensor scaleImages;
-    if (!data.firstFrames(options.scaleImages, &scaleImages, &error))
+    if (!data.spreadFrames(options.scaleImages, &scaleImages, &error))
         fail(error);
     const double scale = trainer.latentScale(scaleImages);
+    result.reconstructionPsnr = writeReconstructions(model->vae, scaleImages, paths.samples, callbacks);
 
     pix2gif::Pix2GifConfig config = model->config();
     config.scaleFactor = scale;
@@ -634,6 +675,7 @@ RunResult runVae(const VaeRunOptions& options, const RunCallbacks& callbacks) {
                               {"image_size", side}}},
                             {"steps", trainer.optimizerStep()},
                             {"scale_factor", scale},
+                            {"reconstruction_psnr_db", result.reconstructionPsnr},
                             {"hardware", hardwareJson(threads)},
                             {"time_s", clock.seconds()},
                             {"finished", QDateTime::currentDateTimeUtc().toString(Qt::ISODate).toStdString()},

@@ -43,12 +43,14 @@ struct Pix2GifRunOptions {
     int accumulate = 8;    // micro-batches per optimizer step
     double learningRate = 1.0e-4;
     qint64 warmup = 10000;
+    double finalLrFactor = 1.0;  // < 1: after warm-up the lr falls linearly to this fraction at `steps`
     double emaDecay = 0.9999;
     bool emaEveryMicroBatch = true;  // Lightning's LitEma cadence; false: once per optimizer step
     bool ema = true;                 // false: the final model holds the raw weights (EMA still tracked)
     bool flip = true;
     double conditioningDropout = 0.05;
     double perceptualWeight = 0.01;
+    double snrGamma = 0.0;            // Min-SNR-γ loss weighting; 0 = off (the authors' plain ε MSE)
     bool perceptualOnTarget = false;  // the paper's reference (target) instead of the code's (source)
     QString vggWeights;               // vgg19 ImageNet weights; empty: seeded random VGG (warned)
     qint64 checkpointEvery = 1000;    // optimizer steps; 0 = only at the end / on stop
@@ -72,8 +74,10 @@ struct VaeRunOptions {
     int accumulate = 1;
     double learningRate = 1.0e-3;
     qint64 warmup = 0;
+    double finalLrFactor = 1.0;
     double klWeight = 1.0e-6;
-    int scaleImages = 64;  // frames used to measure the latent scale
+    double posteriorNoise = 1.0;  // 1: decode posterior samples (ldm); 0: decode the mean (plain autoencoder)
+    int scaleImages = 64;  // frames used to measure the latent scale and the reconstruction PSNR
     qint64 checkpointEvery = 500;
     quint64 seed = 0;
     int threads = 0;
@@ -109,6 +113,7 @@ struct RunResult {
     QString modelPath;     // the final model (not written when stopped)
     QString lastCheckpoint;
     qint64 steps = 0;
+    double reconstructionPsnr = 0;  // train-vae: PSNR (dB, RGB in [0, 1]) of the scale frames through the new VAE
     bool ok() const { return error.isEmpty(); }
 };
 

@@ -65,7 +65,9 @@ bool operator==(const TrainingConfig& a, const TrainingConfig& b) {
            a.warmupSteps == b.warmupSteps && a.batchSize == b.batchSize &&
            a.gradientAccumulation == b.gradientAccumulation && a.maxSteps == b.maxSteps &&
            a.checkpointEvery == b.checkpointEvery && a.sampleEvery == b.sampleEvery && a.ema == b.ema &&
-           a.precision == b.precision && a.seed == b.seed;
+           a.precision == b.precision && a.seed == b.seed && a.horizontalFlip == b.horizontalFlip &&
+           a.conditioningDropout == b.conditioningDropout && a.perceptualWeight == b.perceptualWeight &&
+           a.vggWeightsPath == b.vggWeightsPath && a.sampleSteps == b.sampleSteps && a.threads == b.threads;
 }
 
 bool operator==(const FrameSpec& a, const FrameSpec& b) {

@@ -73,6 +73,14 @@ struct TrainingConfig {
     bool ema = true;
     QString precision = QStringLiteral("float32");
     quint64 seed = 1371;
+    // The Pix2Gif trainer's own knobs (authors' defaults). Added to format version 2 later: a file without them
+    // opens with these defaults.
+    bool horizontalFlip = true;         // random joint flip of source and target, p = 0.5
+    double conditioningDropout = 0.05;  // 0..1/3: text / image / both dropped with this probability each
+    double perceptualWeight = 0.01;     // 0..1: λ_P of the latent perceptual loss; 0 = off
+    QString vggWeightsPath;             // torchvision VGG19 ImageNet weights; empty = random VGG features
+    int sampleSteps = 20;               // >= 1: DPM++ 2M Karras steps of the sample frames
+    int threads = 0;                    // >= 0: CPU threads of the trainer; 0 = all cores
 
     friend bool operator==(const TrainingConfig& a, const TrainingConfig& b);
     friend bool operator!=(const TrainingConfig& a, const TrainingConfig& b) { return !(a == b); }

@@ -426,6 +426,23 @@ bool parseProjectJson(const QJsonObject& root, Project* project, ImageRefs* refs
         c.ema = in.boolean(t, training, QStringLiteral("ema"));
         c.precision = in.string(t, training, QStringLiteral("precision"));
         c.seed = in.seed(t, training, QStringLiteral("seed"));
+        // The trainer's own knobs joined version 2 after its first files: each is optional, absent = the default
+        // (TrainingConfig), so those files still open; a present but wrong value is reported like the rest.
+        // Ranges: dropout, sample steps and threads as the trainer accepts them (models/training/pix2gif_trainer.h);
+        // the perceptual weight, unbounded there, to the Training panel's 0..1.
+        const auto has = [&t](const char* key) { return t.contains(QLatin1String(key)); };
+        if (has("horizontalFlip"))
+            c.horizontalFlip = in.boolean(t, training, QStringLiteral("horizontalFlip"));
+        if (has("conditioningDropout"))
+            c.conditioningDropout = in.number(t, training, QStringLiteral("conditioningDropout"), 0, 1.0 / 3.0);
+        if (has("perceptualWeight"))
+            c.perceptualWeight = in.number(t, training, QStringLiteral("perceptualWeight"), 0, 1);
+        if (has("vggWeightsPath"))
+            c.vggWeightsPath = in.string(t, training, QStringLiteral("vggWeightsPath"));
+        if (has("sampleSteps"))
+            c.sampleSteps = in.integer(t, training, QStringLiteral("sampleSteps"), 1);
+        if (has("threads"))
+            c.threads = in.integer(t, training, QStringLiteral("threads"), 0);
         project->setDataset(dataset);
     }
 
@@ -585,6 +602,12 @@ QJsonObject projectToJson(const Project& project, const QVector<std::optional<QS
     training.insert(QStringLiteral("ema"), c.ema);
     training.insert(QStringLiteral("precision"), c.precision);
     training.insert(QStringLiteral("seed"), QString::number(c.seed));
+    training.insert(QStringLiteral("horizontalFlip"), c.horizontalFlip);
+    training.insert(QStringLiteral("conditioningDropout"), c.conditioningDropout);
+    training.insert(QStringLiteral("perceptualWeight"), c.perceptualWeight);
+    training.insert(QStringLiteral("vggWeightsPath"), c.vggWeightsPath);
+    training.insert(QStringLiteral("sampleSteps"), c.sampleSteps);
+    training.insert(QStringLiteral("threads"), c.threads);
     root.insert(QStringLiteral("dataset"),
                 QJsonObject{{QStringLiteral("sources"), QJsonArray::fromStringList(dataset.sources)},
                             {QStringLiteral("training"), training}});

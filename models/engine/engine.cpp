@@ -31,12 +31,13 @@ namespace {
 
 constexpr const char* kVocabName = "bpe_simple_vocab_16e6.txt.gz";
 
-/// Where the CLIP vocabulary is: next to the model, then the caller's resource folder (LoadOptions::resourceDir),
+/// Where the CLIP vocabulary is: next to the model, in the resources layout around it (<models>/../clip, how
+/// resources/ is installed as share/stillmotion/), then the caller's resource folder (LoadOptions::resourceDir),
 /// then $STILLMOTION_RESOURCE_DIR, then the build's resources.
 text::ClipTokenizer findTokenizer(const std::string& modelPath, const std::string& resourceDir) {
     const fs::path model(modelPath);
     const fs::path dir = fs::is_directory(model) ? model : model.parent_path();
-    std::vector<fs::path> candidates = {dir / "tokenizer", dir / kVocabName};
+    std::vector<fs::path> candidates = {dir / "tokenizer", dir / kVocabName, dir.parent_path() / "clip" / kVocabName};
     if (!resourceDir.empty()) {
         candidates.push_back(fs::path(resourceDir) / "clip" / kVocabName);
     }

@@ -4,7 +4,8 @@
 // and must find the same vocabulary loadModel() would.
 //
 // Search order: <model folder>/tokenizer/ (vocab.json + merges.txt), <model folder>/bpe_simple_vocab_16e6.txt.gz,
-// <resourceDir>/clip/, $STILLMOTION_RESOURCE_DIR/clip/, the build's resources/clip/.
+// <model folder>/../clip/ (the installed resources layout), <resourceDir>/clip/, $STILLMOTION_RESOURCE_DIR/clip/,
+// the build's resources/clip/.
 // Throws sm::WeightsError naming the model and the places to put the vocabulary when none is found.
 // Thread-safety: reentrant.
 #include <string>

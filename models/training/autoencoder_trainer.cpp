@@ -30,13 +30,21 @@ OptimizerSettings AutoencoderTrainerOptions::defaultOptimizer() {
 
 void AutoencoderTrainerOptions::validate() const {
     optimizer.validate();
+    if (!(posteriorNoise >= 0.0 && posteriorNoise <= 1.0)) {
+        throw ArgumentError("autoencoder trainer: posteriorNoise must lie in [0, 1], got " +
+                            std::to_string(posteriorNoise));
+    }
     if (!(klWeight >= 0.0)) {
         throw ArgumentError("autoencoder trainer: klWeight must be >= 0, got " + std::to_string(klWeight));
     }
 }
 
 nlohmann::json AutoencoderTrainerOptions::toJson() const {
-    return {{"optimizer", optimizer.toJson()}, {"kl_weight", klWeight}, {"seed", seed}, {"max_steps", maxSteps}};
+    return {{"optimizer", optimizer.toJson()},
+            {"kl_weight", klWeight},
+            {"posterior_noise", posteriorNoise},
+            {"seed", seed},
+            {"max_steps", maxSteps}};
 }
 
 nlohmann::json vaeConfigToJson(const vae::VaeConfig& c) {
@@ -87,7 +95,8 @@ AutoencoderLoss AutoencoderTrainer::accumulate(const torch::Tensor& images) {
         AutocastScope autocast(m_core->target());
         const vae::DiagonalGaussian posterior = m_vae->encodeDistribution(x);
         const torch::Tensor noise = torch::randn(posterior.mean().sizes(), m_core->generator(), torch::kFloat32);
-        const torch::Tensor reconstruction = m_vae->decode(posterior.sample(noise)).to(torch::kFloat32);
+        const torch::Tensor z = posterior.sample(m_options.posteriorNoise * noise);
+        const torch::Tensor reconstruction = m_vae->decode(z).to(torch::kFloat32);
         const torch::Tensor diff = reconstruction - x;
         const torch::Tensor l1 = diff.abs().mean();
         const torch::Tensor mse = diff.pow(2).mean();
@@ -125,7 +134,8 @@ double AutoencoderTrainer::latentScale(const torch::Tensor& images) const {
     vae::AutoencoderKL vae = m_vae;  // encode is stateless but not const
     const vae::DiagonalGaussian posterior = vae->encodeDistribution(images.detach().to(m_device, torch::kFloat32));
     const torch::Tensor noise = torch::randn(posterior.mean().sizes(), generator, torch::kFloat32);
-    const double stdDev = posterior.sample(noise).to(torch::kFloat64).std().item<double>();
+    const torch::Tensor z = posterior.sample(m_options.posteriorNoise * noise);
+    const double stdDev = z.to(torch::kFloat64).std().item<double>();
     if (!(stdDev > 0.0)) {
         throw ArgumentError("autoencoder trainer: the latents of these images have no spread (std " +
                             std::to_string(stdDev) + "); use more varied images");

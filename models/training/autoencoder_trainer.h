@@ -2,7 +2,7 @@
 // Training a small SD-style KL autoencoder (vae::AutoencoderKL), e.g. the demo model's VAE on procedural 64×64
 // frames. Not the authors' recipe (Pix2Gif uses SD's frozen VAE; SD trained its VAE with LPIPS and a patch GAN):
 // a plain reconstruction objective that needs no extra networks,
-//   loss = mean|x̂ − x| + mean (x̂ − x)² + klWeight · KL,   x̂ = decode(posterior sample),
+//   loss = mean|x̂ − x| + mean (x̂ − x)² + klWeight · KL,   x̂ = decode(μ + posteriorNoise · σ · ε),
 //   KL = mean over the batch of Σ_chw 0.5·(μ² + σ² − 1 − log σ²)   (ldm's posterior.kl() summed, / B),
 // with AdamW and the same accumulation / warm-up / checkpoint machinery as the Pix2Gif trainer (TrainerCore).
 // Random draws (the posterior noise) come from the trainer's own CPU generator.
@@ -30,6 +30,10 @@ namespace sm::training {
 struct AutoencoderTrainerOptions {
     OptimizerSettings optimizer = defaultOptimizer();
     double klWeight = 1.0e-6;
+    /// Scale of the posterior noise in the decoded sample: 1 decodes z = μ + σ·ε as ldm trains; 0 decodes μ (a
+    /// plain autoencoder, which learns sharp reconstructions much sooner when σ starts near 1 and the KL weight is
+    /// tiny). The latent scale is then measured on μ too.
+    double posteriorNoise = 1.0;
     uint64_t seed = 0;
     int64_t maxSteps = 0;  // for ETA; 0 = unknown
 

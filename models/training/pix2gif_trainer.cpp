@@ -50,6 +50,9 @@ void Pix2GifTrainerOptions::validate() const {
         throw ArgumentError("Pix2Gif trainer: conditioningDropout must lie in [0, 1/3] (three bands of p), got " +
                             std::to_string(conditioningDropout));
     }
+    if (!(snrGamma >= 0.0)) {
+        throw ArgumentError("Pix2Gif trainer: snrGamma must be >= 0 (0 = off), got " + std::to_string(snrGamma));
+    }
     if (!(perceptualWeight >= 0.0)) {
         throw ArgumentError("Pix2Gif trainer: perceptualWeight must be >= 0, got " + std::to_string(perceptualWeight));
     }
@@ -62,6 +65,7 @@ nlohmann::json Pix2GifTrainerOptions::toJson() const {
             {"horizontal_flip", horizontalFlip},
             {"conditioning_dropout", conditioningDropout},
             {"perceptual_weight", perceptualWeight},
+            {"snr_gamma", snrGamma},
             {"perceptual_reference", referenceName(perceptualReference)},
             {"perceptual_layers", perceptualLayers},
             {"vgg_weights", vggWeightsPath},
@@ -80,6 +84,7 @@ Pix2GifTrainerOptions Pix2GifTrainerOptions::fromJson(const nlohmann::json& json
         o.horizontalFlip = json.value("horizontal_flip", o.horizontalFlip);
         o.conditioningDropout = json.value("conditioning_dropout", o.conditioningDropout);
         o.perceptualWeight = json.value("perceptual_weight", o.perceptualWeight);
+        o.snrGamma = json.value("snr_gamma", o.snrGamma);
         o.perceptualReference = json.value("perceptual_reference", std::string("source")) == "target"
                                     ? PerceptualReference::Target
                                     : PerceptualReference::Source;
@@ -269,8 +274,16 @@ LossParts Pix2GifTrainer::accumulate(const Pix2GifBatch& batch) {
                                  m_sqrtOneMinusAlphasCumprod.index_select(0, tDevice).view({b, 1, 1, 1}) * eps;
         const torch::Tensor epsHat = m_model->unet->forward(torch::cat({zt, sourceMasked, zW.to(zt.scalar_type())}, 1),
                                                             tDevice.to(torch::kFloat32), cL);
-        const torch::Tensor mse = (epsHat.to(torch::kFloat32) - eps).pow(2).mean({1, 2, 3}).mean();
+        const torch::Tensor perSample = (epsHat.to(torch::kFloat32) - eps).pow(2).mean({1, 2, 3});
+        const torch::Tensor mse = perSample.mean();
         loss = mse;
+        if (m_options.snrGamma > 0.0) {
+            const torch::Tensor snr = (m_sqrtAlphasCumprod.index_select(0, tDevice) /
+                                       m_sqrtOneMinusAlphasCumprod.index_select(0, tDevice))
+                                          .pow(2)
+                                          .to(torch::kFloat32);
+            loss = (perSample * snr.clamp_max(m_options.snrGamma) / snr).mean();
+        }
         parts.mse = mse.item<double>();
         if (m_perceptual) {
             const torch::Tensor reference =

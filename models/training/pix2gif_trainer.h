@@ -86,6 +86,10 @@ struct Pix2GifTrainerOptions {
                                         // but captions may)
     double conditioningDropout = 0.05;  // p of the 5 % / 5 % / 5 % scheme (get_input uncond); 0 = off
     double perceptualWeight = 0.01;     // λ_P; 0 skips the VGG entirely
+    double snrGamma = 0.0;  // Min-SNR-γ weighting (Hang et al. 2023) of the ε MSE: each sample's MSE times
+                            // min(SNR_t, γ) / SNR_t, SNR_t = ᾱ_t / (1 − ᾱ_t); 0 = off (the authors' plain MSE).
+                            // Shifts the weight towards noisy steps, where a model trained from scratch first has
+                            // to learn the layout; LossParts::mse stays the unweighted MSE.
     PerceptualReference perceptualReference = PerceptualReference::Source;
     std::vector<int64_t> perceptualLayers{0, 5, 10, 19, 28};  // need latents ≥ 16 px for 28; tiny models use fewer
     std::string vggWeightsPath;  // torchvision vgg19-dcbc3e09.pth (or safetensors); empty = random VGG (warned)
@@ -99,7 +103,7 @@ struct Pix2GifTrainerOptions {
 };
 
 struct LossParts {
-    double loss = 0.0;        // mse + perceptualWeight · perceptual
+    double loss = 0.0;        // (SNR-weighted) mse + perceptualWeight · perceptual
     double mse = 0.0;         // mean over the batch of the per-sample ε MSE
     double perceptual = 0.0;  // L_P (0 when the weight is 0)
 };

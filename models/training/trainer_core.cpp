@@ -30,11 +30,11 @@ T jsonField(const nlohmann::json& json, const char* key, const T& fallback) {
 
 void OptimizerSettings::validate() const {
     if (!(learningRate > 0.0) || accumulateBatches < 1 || warmupSteps < 0 || maxGradNorm < 0.0 || eps <= 0.0 ||
-        weightDecay < 0.0) {
+        weightDecay < 0.0 || decaySteps < 0 || !(finalLrFactor >= 0.0 && finalLrFactor <= 1.0)) {
         throw ArgumentError("optimizer settings: need learningRate > 0 (got " + std::to_string(learningRate) +
                             "), accumulateBatches >= 1 (got " + std::to_string(accumulateBatches) +
                             "), warmupSteps >= 0 (got " + std::to_string(warmupSteps) + "), maxGradNorm >= 0 (got " +
-                            std::to_string(maxGradNorm) + "), eps > 0 and weightDecay >= 0");
+                            std::to_string(maxGradNorm) + "), eps > 0, weightDecay >= 0, decaySteps >= 0 and finalLrFactor in [0, 1]");
     }
 }
 
@@ -46,7 +46,9 @@ nlohmann::json OptimizerSettings::toJson() const {
             {"eps", eps},
             {"warmup_steps", warmupSteps},
             {"accumulate_batches", accumulateBatches},
-            {"max_grad_norm", maxGradNorm}};
+            {"max_grad_norm", maxGradNorm},
+            {"decay_steps", decaySteps},
+            {"final_lr_factor", finalLrFactor}};
 }
 
 OptimizerSettings OptimizerSettings::fromJson(const nlohmann::json& json) {
@@ -59,6 +61,8 @@ OptimizerSettings OptimizerSettings::fromJson(const nlohmann::json& json) {
     s.warmupSteps = jsonField(json, "warmup_steps", s.warmupSteps);
     s.accumulateBatches = jsonField(json, "accumulate_batches", s.accumulateBatches);
     s.maxGradNorm = jsonField(json, "max_grad_norm", s.maxGradNorm);
+    s.decaySteps = jsonField(json, "decay_steps", s.decaySteps);
+    s.finalLrFactor = jsonField(json, "final_lr_factor", s.finalLrFactor);
     return s;
 }
 
@@ -107,6 +111,10 @@ void TrainerCore::backward(const torch::Tensor& loss, double lossValue, const st
 double TrainerCore::learningRate() const {
     LambdaLinearSchedule schedule;
     schedule.warmupSteps = m_settings.warmupSteps;
+    if (m_settings.decaySteps > 0) {
+        schedule.cycleLength = m_settings.decaySteps;
+        schedule.fMin = m_settings.finalLrFactor;
+    }
     return m_settings.learningRate * lambdaLinearMultiplier(m_optimizerStep, schedule);
 }
 

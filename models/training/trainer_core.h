@@ -44,6 +44,9 @@ struct OptimizerSettings {
     double weightDecay = 0.01;
     double eps = 1.0e-8;
     int64_t warmupSteps = 10000;  // LambdaLinearScheduler warm-up in optimizer steps (0: none)
+    int64_t decaySteps = 0;       // LambdaLinear cycle length: after warm-up, f falls linearly to finalLrFactor at
+                                  // this step and stays there; 0 = no decay (the authors' 1e13 cycle)
+    double finalLrFactor = 1.0;   // f_min of that decay (1.0 = constant lr, the authors' setting)
     int accumulateBatches = 8;    // micro-batches per optimizer step
     double maxGradNorm = 0.0;     // clip the global gradient L2 norm to this; 0 = off (the authors did not clip)
 

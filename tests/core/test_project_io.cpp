@@ -84,6 +84,12 @@ Project fullProject() {
     dataset.training.ema = false;
     dataset.training.precision = QStringLiteral("bfloat16");
     dataset.training.seed = (quint64(1) << 63) + 3;
+    dataset.training.horizontalFlip = false;
+    dataset.training.conditioningDropout = 0.125;
+    dataset.training.perceptualWeight = 0.0375;
+    dataset.training.vggWeightsPath = QStringLiteral("/weights/vgg19 \u00e9.pth");
+    dataset.training.sampleSteps = 7;
+    dataset.training.threads = 3;
     project.setDataset(dataset);
 
     FrameSpec inherit(3, (quint64(1) << 63) + 5);  // beyond 2^53: a JSON number would lose it
@@ -276,11 +282,88 @@ private Q_SLOTS:
         const QJsonObject training = dataset.value(QStringLiteral("training")).toObject();
         QCOMPARE(training.value(QStringLiteral("batchSize")).toInt(), 4);
         QCOMPARE(training.value(QStringLiteral("seed")).toString(), QStringLiteral("9223372036854775811"));
+        QCOMPARE(training.value(QStringLiteral("horizontalFlip")).toBool(true), false);
+        QCOMPARE(training.value(QStringLiteral("conditioningDropout")).toDouble(), 0.125);
+        QCOMPARE(training.value(QStringLiteral("perceptualWeight")).toDouble(), 0.0375);
+        QCOMPARE(training.value(QStringLiteral("vggWeightsPath")).toString(),
+                 QStringLiteral("/weights/vgg19 \u00e9.pth"));
+        QCOMPARE(training.value(QStringLiteral("sampleSteps")).toInt(), 7);
+        QCOMPARE(training.value(QStringLiteral("threads")).toInt(), 3);
         const ProjectLoadResult loaded = sm::core::loadProject(folder);
         QVERIFY2(loaded.ok(), qPrintable(loaded.error));
         QCOMPARE(loaded.project->dataset().sources, original.dataset().sources);
-        QVERIFY(loaded.project->dataset().training == original.dataset().training);
+        const sm::core::TrainingConfig& back = loaded.project->dataset().training;
+        QCOMPARE(back.horizontalFlip, false);
+        QCOMPARE(back.conditioningDropout, 0.125);
+        QCOMPARE(back.perceptualWeight, 0.0375);
+        QCOMPARE(back.vggWeightsPath, QStringLiteral("/weights/vgg19 \u00e9.pth"));
+        QCOMPARE(back.sampleSteps, 7);
+        QCOMPARE(back.threads, 3);
+        QVERIFY(back == original.dataset().training);
         QVERIFY(*loaded.project == original);
+    }
+
+    // The trainer's own knobs (flip, dropout, perceptual weight, VGG path, sample steps, threads) joined version 2
+    // after its first files: a version 2 file without them opens with the defaults, the rest as saved; a present
+    // but out-of-range value is reported like any other field.
+    void trainerKnobsAreOptional() {
+        const QString folder = path(QStringLiteral("no-knobs.smproj"));
+        const Project original = fullProject();
+        QVERIFY(sm::core::saveProject(original, folder, nullptr));
+        const QString json = folder + QStringLiteral("/project.json");
+        QJsonObject root = QJsonDocument::fromJson(readAll(json)).object();
+        QJsonObject dataset = root.value(QStringLiteral("dataset")).toObject();
+        QJsonObject training = dataset.value(QStringLiteral("training")).toObject();
+        const QJsonObject complete = training;
+        for (const char* key :
+             {"horizontalFlip", "conditioningDropout", "perceptualWeight", "vggWeightsPath", "sampleSteps", "threads"})
+            QVERIFY(!training.take(QLatin1String(key)).isUndefined());
+        dataset.insert(QStringLiteral("training"), training);
+        root.insert(QStringLiteral("dataset"), dataset);
+        writeAll(json, QJsonDocument(root).toJson());
+        ProjectLoadResult loaded = sm::core::loadProject(folder);
+        QVERIFY2(loaded.ok(), qPrintable(loaded.error));
+        const sm::core::TrainingConfig& c = loaded.project->dataset().training;
+        QCOMPARE(c.horizontalFlip, true);
+        QCOMPARE(c.conditioningDropout, 0.05);
+        QCOMPARE(c.perceptualWeight, 0.01);
+        QCOMPARE(c.vggWeightsPath, QString());
+        QCOMPARE(c.sampleSteps, 20);
+        QCOMPARE(c.threads, 0);
+        QCOMPARE(c.batchSize, 4);  // the fields that are there still load
+        QCOMPARE(c.seed, (quint64(1) << 63) + 3);
+        // Re-saving writes them (with the defaults) and keeps the version.
+        QVERIFY(sm::core::saveProject(*loaded.project, folder, nullptr));
+        root = QJsonDocument::fromJson(readAll(json)).object();
+        QCOMPARE(root.value(QStringLiteral("version")).toInt(), 2);
+        const QJsonObject rewritten =
+            root.value(QStringLiteral("dataset")).toObject().value(QStringLiteral("training")).toObject();
+        QCOMPARE(rewritten.value(QStringLiteral("sampleSteps")).toInt(), 20);
+        QCOMPARE(rewritten.value(QStringLiteral("horizontalFlip")).toBool(false), true);
+
+        const struct {
+            const char* key;
+            QJsonValue value;
+            QString error;
+        } bad[] = {
+            {"horizontalFlip", 1, QStringLiteral("expected true or false, found 1")},
+            {"conditioningDropout", 0.5, QStringLiteral("expected a number >= 0 and <= 0.333333, found 0.5")},
+            {"perceptualWeight", -0.01, QStringLiteral("expected a number >= 0 and <= 1, found -0.01")},
+            {"vggWeightsPath", QJsonValue(QJsonValue::Null), QStringLiteral("expected a string, found null")},
+            {"sampleSteps", 0, QStringLiteral("expected an integer >= 1, found 0")},
+            {"threads", 2.5, QStringLiteral("expected an integer >= 0, found 2.5")},
+        };
+        for (const auto& entry : bad) {
+            QJsonObject wrong = complete;
+            wrong.insert(QLatin1String(entry.key), entry.value);
+            dataset.insert(QStringLiteral("training"), wrong);
+            root.insert(QStringLiteral("dataset"), dataset);
+            writeAll(json, QJsonDocument(root).toJson());
+            loaded = sm::core::loadProject(folder);
+            QVERIFY2(!loaded.ok(), entry.key);
+            QCOMPARE(loaded.error, QStringLiteral("project.json: field dataset.training.%1: %2")
+                                       .arg(QLatin1String(entry.key), entry.error));
+        }
     }
 
     // Migration: a version 1 file (no "dataset") loads with an empty dataset and default training settings, and

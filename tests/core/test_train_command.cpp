@@ -39,12 +39,16 @@ QImage drawFrame(int side, int shift, QColor color) {
 }
 
 /// (micro_step → loss text) of a metrics.csv.
-QMap<qint64, QString> lossesByMicroStep(const QString& path) {
+QStringList readLines(const QString& path) {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
         return {};
+    return QString::fromUtf8(file.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+}
+
+QMap<qint64, QString> lossesByMicroStep(const QString& path) {
     QMap<qint64, QString> losses;
-    const QStringList lines = QString::fromUtf8(file.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    const QStringList lines = readLines(path);
     for (int i = 1; i < lines.size(); ++i)
         losses.insert(lines.at(i).section(QLatin1Char(','), 1, 1).toLongLong(),
                       lines.at(i).section(QLatin1Char(','), 2, 2));
@@ -235,10 +239,22 @@ private Q_SLOTS:
             run(sm::cli::runTrainVaeCommand,
                 {QStringLiteral("--data"), m_data, QStringLiteral("--model"), m_model, QStringLiteral("--output"),
                  runDir, QStringLiteral("--steps"), QStringLiteral("3"), QStringLiteral("--batch"), QStringLiteral("2"),
-                 QStringLiteral("--threads"), QStringLiteral("1")},
+                 QStringLiteral("--threads"), QStringLiteral("1"), QStringLiteral("--posterior-noise"),
+                 QStringLiteral("0"), QStringLiteral("--final-lr-factor"), QStringLiteral("0.5")},
                 &log);
         QVERIFY2(code == 0, qPrintable(log));
         QVERIFY(QFileInfo::exists(checkpointPath(runDir, 3)));
+        // The lr column holds the next step's lr: after the first step 1e-3 · (0.5 + 0.5 · 2/3), after the last
+        // one the decay's end, 0.5 · 1e-3.
+        const QStringList metricRows = readLines(QDir(runDir).filePath(QStringLiteral("metrics.csv")));
+        QCOMPARE(metricRows.size(), 4);
+        QVERIFY(std::abs(metricRows.at(1).split(QLatin1Char(',')).at(6).toDouble() - 1e-3 * (0.5 + 0.5 * 2.0 / 3.0)) <
+                1e-9);
+        QVERIFY(std::abs(metricRows.last().split(QLatin1Char(',')).at(6).toDouble() - 0.5e-3) < 1e-9);
+        // The reconstruction check: a PSNR in the log and the card, and the strip of frames over reconstructions.
+        QVERIFY2(log.contains(QLatin1String("reconstruction PSNR")), qPrintable(log));
+        const QImage strip(QDir(runDir).filePath(QStringLiteral("samples/reconstruction.png")));
+        QVERIFY(!strip.isNull());
         QCOMPARE(lossesByMicroStep(QDir(runDir).filePath(QStringLiteral("metrics.csv"))).size(), 3);
         const auto tokenizer = testTokenizer();
         const sm::pix2gif::Pix2GifModel trained = sm::pix2gif::loadPix2GifModel(
@@ -247,6 +263,9 @@ private Q_SLOTS:
         QVERIFY(trained->config().scaleFactor != base->config().scaleFactor);
         QVERIFY(trained->config().scaleFactor > 0.0);
         QCOMPARE(trained->card().training["vae"].value("scale_factor", 0.0), trained->config().scaleFactor);
+        const double psnr = trained->card().training["vae"].value("reconstruction_psnr_db", 0.0);
+        QVERIFY2(psnr > 0.0 && psnr <= 100.0, qPrintable(QString::number(psnr)));
+        QCOMPARE(trained->card().training["vae"]["options"].value("posterior_noise", -1.0), 0.0);
         QVERIFY(!torch::equal(trained->vae->parameters().front(), base->vae->parameters().front()));
         // Everything but the VAE is the base's.
         QVERIFY(torch::equal(trained->unet->parameters().front(), base->unet->parameters().front()));
@@ -254,6 +273,24 @@ private Q_SLOTS:
 
     void badInputSaysWhatToDo() {
         QString log;
+        // --help lists the shared and the command's own options with their defaults, and succeeds.
+        QCOMPARE(run(sm::cli::runTrainCommand, {QStringLiteral("--help")}, &log), 0);
+        QVERIFY2(log.contains(QLatin1String("--final-lr-factor")) && log.contains(QLatin1String("--snr-gamma")) &&
+                     log.contains(QLatin1String("(default 25000)")),
+                 qPrintable(log));
+        log.clear();
+        QCOMPARE(run(sm::cli::runTrainVaeCommand, {QStringLiteral("--help")}, &log), 0);
+        QVERIFY2(log.contains(QLatin1String("--posterior-noise")) && log.contains(QLatin1String("(default 2000)")),
+                 qPrintable(log));
+        log.clear();
+        QCOMPARE(run(sm::cli::runTrainCommand,
+                     {QStringLiteral("--data"), m_data, QStringLiteral("--model"), m_model, QStringLiteral("--output"),
+                      m_dir.filePath(QStringLiteral("bad-lr")), QStringLiteral("--final-lr-factor"),
+                      QStringLiteral("2")},
+                     &log),
+                 2);
+        QVERIFY(log.contains(QLatin1String("--final-lr-factor")));
+        log.clear();
         QCOMPARE(run(sm::cli::runTrainCommand, {QStringLiteral("--model"), m_model}, &log), 2);
         QVERIFY(log.contains(QLatin1String("usage")));
         log.clear();

@@ -85,6 +85,59 @@ private Q_SLOTS:
         QCOMPARE(training::lambdaLinearMultiplier(0, s), 1.0);
     }
 
+    void lrDecaysLinearlyAfterWarmup() {
+        // --final-lr-factor: a finite LambdaLinear cycle; f falls from 1 to fMin over the cycle and stays there.
+        Pix2GifTrainerOptions options = tinyOptions();
+        options.optimizer.warmupSteps = 2;
+        options.optimizer.decaySteps = 6;
+        options.optimizer.finalLrFactor = 0.25;
+        options.perceptualWeight = 0.0;
+        Pix2GifTrainer trainer(tinyModel(8), options);
+        const Pix2GifBatch batch = squareBatch({4, 6});
+        std::vector<double> lrs;
+        for (int i = 0; i < 8; ++i)
+            lrs.push_back(trainer.trainStep(batch).learningRate);  // lr of step i + 1
+        const double base = options.optimizer.learningRate;
+        QVERIFY(std::abs(lrs[0] - base * ((1.0 - 1e-6) / 2.0 + 1e-6)) < 1e-12);  // still warming up
+        for (int n = 2; n <= 6; ++n)
+            QVERIFY2(std::abs(lrs[static_cast<size_t>(n - 1)] - base * (0.25 + 0.75 * (6.0 - n) / 6.0)) < 1e-12,
+                     qPrintable(QString::number(n)));
+        QVERIFY(std::abs(lrs[7] - base * 0.25) < 1e-12);
+        // Old checkpoints (no decay fields) read back as no decay.
+        nlohmann::json old = options.optimizer.toJson();
+        old.erase("decay_steps");
+        old.erase("final_lr_factor");
+        QCOMPARE(training::OptimizerSettings::fromJson(old).decaySteps, int64_t{0});
+        QCOMPARE(training::OptimizerSettings::fromJson(old).finalLrFactor, 1.0);
+        options.optimizer.finalLrFactor = 1.5;
+        QVERIFY_THROWS_EXCEPTION(ArgumentError, options.validate());
+    }
+
+    void minSnrWeightingScalesTheLoss() {
+        // Same seed and batch: the draws (t, noise, dropout) are identical, so the unweighted MSE matches and the
+        // weighted loss differs by the per-sample factor min(SNR, γ)/SNR ≤ 1; a huge γ weighs nothing.
+        Pix2GifTrainerOptions plain = tinyOptions();
+        plain.perceptualWeight = 0.0;
+        Pix2GifTrainerOptions weighted = plain;
+        weighted.snrGamma = 1.0;
+        Pix2GifTrainerOptions huge = plain;
+        huge.snrGamma = 1e12;
+        const Pix2GifBatch batch = squareBatch({2, 5, 9, 12, 15, 3, 7, 11});
+        Pix2GifTrainer a(tinyModel(9), plain);
+        Pix2GifTrainer b(tinyModel(9), weighted);
+        Pix2GifTrainer c(tinyModel(9), huge);
+        const training::LossParts la = a.accumulate(batch);
+        const training::LossParts lb = b.accumulate(batch);
+        const training::LossParts lc = c.accumulate(batch);
+        QCOMPARE(lb.mse, la.mse);
+        QCOMPARE(la.loss, la.mse);
+        QVERIFY2(lb.loss < la.loss && lb.loss > 0.0, qPrintable(QString("%1 vs %2").arg(lb.loss).arg(la.loss)));
+        QVERIFY(std::abs(lc.loss - la.loss) < 1e-6 * la.loss);
+        QCOMPARE(Pix2GifTrainerOptions::fromJson(weighted.toJson()).snrGamma, 1.0);
+        weighted.snrGamma = -1.0;
+        QVERIFY_THROWS_EXCEPTION(ArgumentError, weighted.validate());
+    }
+
     void emaDecayIsLitEma() {
         QCOMPARE(training::litEmaDecay(1), 2.0 / 11.0);
         QCOMPARE(training::litEmaDecay(100), 101.0 / 110.0);

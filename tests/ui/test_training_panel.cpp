@@ -1,11 +1,13 @@
 // The Project panel: without a registered trainer it says the training engine is not available (and shows no
 // numbers); dataset curation measures real clips (a GIF with a moving square) into pairs, a motion histogram and
-// the Cinemo SSIM-level histogram (the same levels as core's Cinemo curation); with a fake trainer registered,
-// every setting control reaches TrainingSettings, only float32 can be chosen, resume-from-checkpoint is offered
-// only when the output folder holds one, and start / pause / resume / stop drive the loss and learning-rate
-// curves, samples and checkpoints.
+// the Cinemo SSIM-level histogram (the same levels as core's Cinemo curation); every training setting, the
+// trainer's own knobs included, is saved in the project's TrainingConfig; with a fake trainer registered, every
+// setting control reaches TrainingSettings, only float32 can be chosen, resume-from-checkpoint is offered only
+// when the output folder holds one, and start / pause / resume / stop drive the loss and learning-rate curves,
+// samples and checkpoints.
 #include <QtTest>
 
+#include <functional>
 #include <numeric>
 
 #include <QCheckBox>
@@ -22,6 +24,7 @@
 #include "bridge/dataset_curation.h"
 #include "bridge/training_backend.h"
 #include "export/gif_encoder.h"
+#include "project_document.h"
 #include "qcustomplot_include.h"
 #include "training_panel.h"
 
@@ -248,6 +251,88 @@ private Q_SLOTS:
         other.setDataset({});
         QVERIFY(other.dataset().sources.isEmpty());
         QVERIFY(other.clips().isEmpty());
+        QCOMPARE(otherChanged.count(), 0);
+    }
+
+    // The trainer's own knobs belong to the project like the schedule: each control, edited, marks the document
+    // modified and lands in its TrainingConfig (wired as the main window wires it); a loaded config sets them all
+    // without reporting a user change.
+    void trainerKnobsAreSavedWithTheProject() {
+        sm::core::registerTrainingBackend(QString(), {});
+        TrainingPanel panel;
+        sm::ui::ProjectDocument document;
+        QObject::connect(&panel, &TrainingPanel::datasetChanged, &document,
+                         [&] { document.setDataset(panel.dataset()); });
+        QSignalSpy changed(&panel, &TrainingPanel::datasetChanged);
+        const sm::core::TrainingConfig defaults;
+        // The panel's defaults are the config's (the output folder has its own default: AppData/training).
+        const sm::core::TrainingConfig initial = panel.dataset().training;
+        QCOMPARE(initial.horizontalFlip, defaults.horizontalFlip);
+        QCOMPARE(initial.conditioningDropout, defaults.conditioningDropout);
+        QCOMPARE(initial.perceptualWeight, defaults.perceptualWeight);
+        QCOMPARE(initial.vggWeightsPath, defaults.vggWeightsPath);
+        QCOMPARE(initial.sampleSteps, defaults.sampleSteps);
+        QCOMPARE(initial.threads, defaults.threads);
+        QVERIFY(!document.isModified());
+
+        const QString vgg = QStringLiteral("/weights/vgg19-dcbc3e09.pth");
+        // One edit per control, in order; after each the document holds the new value.
+        const QVector<std::function<void()>> edits{
+            [&] { panel.horizontalFlipBox()->setChecked(false); },
+            [&] { panel.conditioningDropoutBox()->setValue(0.125); },
+            [&] { panel.perceptualWeightBox()->setValue(0.5); },
+            [&] { panel.vggWeightsEdit()->setText(vgg); },
+            [&] { panel.sampleStepsBox()->setValue(7); },
+            [&] { panel.threadsBox()->setValue(3); },
+        };
+        for (int i = 0; i < edits.size(); ++i) {
+            const sm::core::ProjectDataset before = document.project().dataset();
+            edits.at(i)();
+            QCOMPARE(changed.count(), i + 1);
+            QVERIFY(document.isModified());
+            QVERIFY2(document.project().dataset() != before, qPrintable(QStringLiteral("edit %1").arg(i)));
+        }
+        const sm::core::TrainingConfig& saved = document.project().dataset().training;
+        QCOMPARE(saved.horizontalFlip, false);
+        QCOMPARE(saved.conditioningDropout, 0.125);
+        QCOMPARE(saved.perceptualWeight, 0.5);
+        QCOMPARE(saved.vggWeightsPath, vgg);
+        QCOMPARE(saved.sampleSteps, 7);
+        QCOMPARE(saved.threads, 3);
+        // The rest of the config is untouched.
+        QCOMPARE(saved.learningRate, defaults.learningRate);
+        QCOMPARE(saved.batchSize, defaults.batchSize);
+
+        // Loading a config sets every control, silently.
+        sm::core::ProjectDataset dataset;
+        dataset.training.horizontalFlip = false;
+        dataset.training.conditioningDropout = 0.2;
+        dataset.training.perceptualWeight = 0.0;
+        dataset.training.vggWeightsPath = QStringLiteral("/weights/other.safetensors");
+        dataset.training.sampleSteps = 50;
+        dataset.training.threads = 12;
+        TrainingPanel other;
+        QSignalSpy otherChanged(&other, &TrainingPanel::datasetChanged);
+        other.setDataset(dataset);
+        QCOMPARE(otherChanged.count(), 0);
+        QCOMPARE(other.horizontalFlipBox()->isChecked(), false);
+        QCOMPARE(other.conditioningDropoutBox()->value(), 0.2);
+        QCOMPARE(other.perceptualWeightBox()->value(), 0.0);
+        QCOMPARE(other.vggWeightsEdit()->text(), QStringLiteral("/weights/other.safetensors"));
+        QCOMPARE(other.sampleStepsBox()->value(), 50);
+        QCOMPARE(other.threadsBox()->value(), 12);
+        QVERIFY(other.dataset().training == dataset.training);
+        // ...and the trainer is started with them.
+        const sm::core::TrainingSettings s = other.settings();
+        QCOMPARE(s.horizontalFlip, false);
+        QCOMPARE(s.conditioningDropout, 0.2);
+        QCOMPARE(s.perceptualWeight, 0.0);
+        QCOMPARE(s.vggWeightsPath, QStringLiteral("/weights/other.safetensors"));
+        QCOMPARE(s.sampleSteps, 50);
+        QCOMPARE(s.threads, 12);
+        // Loading the defaults puts them back.
+        other.setDataset({});
+        QVERIFY(other.dataset().training == defaults);
         QCOMPARE(otherChanged.count(), 0);
     }
 
