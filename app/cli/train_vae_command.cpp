@@ -24,11 +24,15 @@ int runTrainVaeCommand(const QStringList& rawArgs, QTextStream& err) {
                     "s"),
         valueOption("scale-images", "frames used to measure the latent scale and the reconstruction PSNR (default 64)",
                     "n"),
+        QCommandLineOption(QStringLiteral("decoder-only"),
+                           QStringLiteral("train only the decoder: the latent space stays as it is, so a Pix2Gif "
+                                          "trained on it keeps working (then splice with --resume ... --model)")),
         QCommandLineOption(QStringLiteral("no-cache"), QStringLiteral("decode frames again every epoch")),
     });
     if (const OptionsRead read = readTrainingOptions(parser, text, args, &options, err); read != OptionsRead::Ok)
         return read == OptionsRead::HelpShown ? 0 : 2;
     options.cacheFrames = !parser.isSet(QStringLiteral("no-cache"));
+    options.decoderOnly = parser.isSet(QStringLiteral("decoder-only"));
     const bool numbersOk = readNumber(parser, QStringLiteral("kl-weight"), &options.klWeight, err, 0.0) &&
                            readNumber(parser, QStringLiteral("posterior-noise"), &options.posteriorNoise, err, 0.0) &&
                            readNumber(parser, QStringLiteral("scale-images"), &options.scaleImages, err, 1);

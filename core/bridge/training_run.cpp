@@ -323,6 +323,7 @@ QJsonObject vaeOptionsJson(const VaeRunOptions& o) {
                        {QStringLiteral("final_lr_factor"), o.finalLrFactor},
                        {QStringLiteral("kl_weight"), o.klWeight},
                        {QStringLiteral("posterior_noise"), o.posteriorNoise},
+                       {QStringLiteral("decoder_only"), o.decoderOnly},
                        {QStringLiteral("checkpoint_every"), double(o.checkpointEvery)},
                        {QStringLiteral("seed"), QString::number(o.seed)},
                        {QStringLiteral("threads"), o.threads}};
@@ -388,18 +389,152 @@ RunProgress progressOf(qint64 step, qint64 microStep, bool stepped, double loss,
     return progress;
 }
 
+/// What both runs set up before their trainer exists: the checked sizes, the run folder, the thread count, the
+/// checkpoint to resume from with its run state, the optimizer settings, and trainer callbacks that keep the
+/// latest report (for progressOf) and forward warnings. Not copyable: trainerCallbacks points into it.
+struct RunSetup {
+    template <typename Options>
+    RunSetup(const Options& options, const RunCallbacks& callbacks)
+        : paths(checkedOutput(options)),
+          threads(sm::applyThreadCount(options.threads)),
+          resumeFrom(resumeCheckpoint(options.resume, options.resumeFrom, options.output)),
+          sidecar(resumeFrom ? readJson(sidecarPath(*resumeFrom)) : QJsonObject()) {
+        optimizer.learningRate = options.learningRate;
+        optimizer.warmupSteps = options.warmup;
+        optimizer.accumulateBatches = options.accumulate;
+        optimizer = withLinearDecay(optimizer, options.steps, options.finalLrFactor);
+        trainerCallbacks.onMetrics = [this](const training::TrainingReport& report) { lastReport = report; };
+        trainerCallbacks.onWarning = [&callbacks](const std::string& message) {
+            warn(callbacks, QString::fromStdString(message));
+        };
+    }
+    RunSetup(const RunSetup&) = delete;
+    RunSetup& operator=(const RunSetup&) = delete;
+
+    RunPaths paths;
+    int threads;
+    std::optional<QString> resumeFrom;  // nothing for a fresh run
+    QJsonObject sidecar;                // the run state of resumeFrom; empty for a fresh run
+    training::OptimizerSettings optimizer;
+    training::TrainingReport lastReport;
+    training::TrainingCallbacks trainerCallbacks;
+
+private:
+    /// The run folder, once the sizes are known to be valid (checked before the folder is created).
+    template <typename Options>
+    static const QString& checkedOutput(const Options& options) {
+        if (options.steps <= 0 || options.batch <= 0 || options.accumulate <= 0)
+            fail(QStringLiteral("steps, batch and accumulate must be positive"));
+        return options.output;
+    }
+};
+
+/// What one micro-batch did, in the terms metrics.csv and the progress report need.
+struct MicroBatchResult {
+    qint64 optimizerStep = 0;  // after this micro-batch
+    qint64 microStep = 0;      // after this micro-batch
+    bool stepped = false;      // this micro-batch completed an optimizer step
+    double loss = 0;
+    QVector<double> terms;  // the loss terms, in the order of the metrics.csv columns
+    double learningRate = 0;
+};
+
+/// The part of a run both trainers share once the trainer exists: resuming the trainer and the data position,
+/// metrics.csv, the clock over all sessions, checkpoints with their run state, and the loop over micro-batches.
+/// Trainer: Pix2GifTrainer or AutoencoderTrainer; Data: PairBatchSource or FrameBatchSource.
+template <typename Trainer, typename Data>
+class TrainingLoop {
+public:
+    /// Resumes `trainer` and `data` from setup.resumeFrom (if any) and opens metrics.csv with the `terms` columns.
+    /// trainerName and options go into every checkpoint's run state.
+    TrainingLoop(RunSetup& setup, Trainer& trainer, Data& data, const QStringList& terms, const QString& trainerName,
+                 const QJsonObject& options, const RunCallbacks& callbacks)
+        : m_setup(setup),
+          m_trainer(trainer),
+          m_data(data),
+          m_trainerName(trainerName),
+          m_options(options),
+          m_callbacks(callbacks),
+          m_metrics(setup.paths.metrics, terms, resume(setup, trainer, data)),
+          m_clock(setup.sidecar.value(QStringLiteral("elapsed_s")).toDouble()) {}
+
+    /// Elapsed seconds over all sessions of the run.
+    double seconds() const { return m_clock.seconds(); }
+
+    /// Trains until `steps` optimizer steps are done. `trainNext` draws the next batch and trains on it;
+    /// `afterStep` (may be empty) runs after every optimizer step, before its checkpoint. Checkpoints every
+    /// `checkpointEvery` steps (0: never) except at `steps` itself, since the final one follows the loop.
+    /// Returns false when *callbacks.stop ended the run: it then wrote a checkpoint and set result->stopped/steps.
+    bool run(qint64 steps, qint64 checkpointEvery, const std::function<MicroBatchResult()>& trainNext,
+             const std::function<void(qint64 step)>& afterStep, RunResult* result) {
+        while (m_trainer.optimizerStep() < steps) {
+            if (m_callbacks.waitIfPaused)
+                m_callbacks.waitIfPaused();
+            if (stopRequested(m_callbacks)) {
+                checkpoint(result);
+                result->stopped = true;
+                result->steps = m_trainer.optimizerStep();
+                return false;
+            }
+            const MicroBatchResult done = trainNext();
+            const double elapsed = m_clock.seconds();
+            m_metrics.append(done.optimizerStep, done.microStep, done.loss, done.terms, done.learningRate, elapsed);
+            if (m_callbacks.onProgress)
+                m_callbacks.onProgress(progressOf(done.optimizerStep, done.microStep, done.stepped, done.loss,
+                                                  done.learningRate, m_setup.lastReport, steps, elapsed));
+            if (!done.stepped)
+                continue;
+            if (afterStep)
+                afterStep(done.optimizerStep);
+            if (checkpointEvery > 0 && done.optimizerStep % checkpointEvery == 0 && done.optimizerStep < steps)
+                checkpoint(result);
+        }
+        checkpoint(result);
+        return true;
+    }
+
+private:
+    /// The micro step metrics.csv keeps rows up to: the resumed checkpoint's, or nothing for a fresh run.
+    static std::optional<qint64> resume(const RunSetup& setup, Trainer& trainer, Data& data) {
+        if (!setup.resumeFrom)
+            return std::nullopt;
+        trainer.resume(setup.resumeFrom->toStdString());
+        data.setPosition(DataPosition::fromJson(setup.sidecar.value(QStringLiteral("data")).toObject()));
+        return trainer.microStep();
+    }
+
+    void checkpoint(RunResult* result) {
+        const qint64 step = m_trainer.optimizerStep();
+        const QJsonObject state{{QStringLiteral("trainer"), m_trainerName},
+                                {QStringLiteral("step"), double(step)},
+                                {QStringLiteral("micro_step"), double(m_trainer.microStep())},
+                                {QStringLiteral("data"), m_data.position().toJson()},
+                                {QStringLiteral("elapsed_s"), m_clock.seconds()},
+                                {QStringLiteral("options"), m_options}};
+        result->lastCheckpoint = writeCheckpoint(
+            m_setup.paths, step, [this](const std::string& path) { m_trainer.saveCheckpoint(path); }, state);
+        if (m_callbacks.onCheckpoint)
+            m_callbacks.onCheckpoint(step, result->lastCheckpoint);
+    }
+
+    const RunSetup& m_setup;
+    Trainer& m_trainer;
+    Data& m_data;
+    const QString m_trainerName;
+    const QJsonObject m_options;
+    const RunCallbacks& m_callbacks;
+    MetricsCsv m_metrics;
+    const RunClock m_clock;
+};
+
 RunResult runPix2Gif(const Pix2GifRunOptions& options, const RunCallbacks& callbacks) {
-    if (options.steps <= 0 || options.batch <= 0 || options.accumulate <= 0)
-        fail(QStringLiteral("steps, batch and accumulate must be positive"));
-    const RunPaths paths(options.output);
-    const int threads = sm::applyThreadCount(options.threads);
-    const std::optional<QString> resumeFrom = resumeCheckpoint(options.resume, options.resumeFrom, options.output);
-    const QJsonObject sidecar = resumeFrom ? readJson(sidecarPath(*resumeFrom)) : QJsonObject();
+    RunSetup setup(options, callbacks);
+    const RunPaths& paths = setup.paths;
 
     // A resumed run may omit --model: its checkpoint is a loadable bundle (the trainer overwrites it anyway).
     QString basePath = options.model;
-    if (basePath.isEmpty() && resumeFrom)
-        basePath = *resumeFrom;
+    if (basePath.isEmpty() && setup.resumeFrom)
+        basePath = *setup.resumeFrom;
     pix2gif::Pix2GifModel model = loadBundle(basePath);
     const int side = int(model->config().imageSize());
 
@@ -409,10 +544,7 @@ RunResult runPix2Gif(const Pix2GifRunOptions& options, const RunCallbacks& callb
         fail(error);
 
     training::Pix2GifTrainerOptions trainerOptions;
-    trainerOptions.optimizer.learningRate = options.learningRate;
-    trainerOptions.optimizer.warmupSteps = options.warmup;
-    trainerOptions.optimizer.accumulateBatches = options.accumulate;
-    trainerOptions.optimizer = withLinearDecay(trainerOptions.optimizer, options.steps, options.finalLrFactor);
+    trainerOptions.optimizer = setup.optimizer;
     trainerOptions.snrGamma = options.snrGamma;
     trainerOptions.emaMaxDecay = options.emaDecay;
     trainerOptions.emaSchedule =
@@ -436,46 +568,16 @@ RunResult runPix2Gif(const Pix2GifRunOptions& options, const RunCallbacks& callb
     if (trainerOptions.perceptualLayers.empty())
         trainerOptions.perceptualWeight = 0.0;
 
-    training::TrainingReport lastReport;
-    training::TrainingCallbacks trainerCallbacks;
-    trainerCallbacks.onMetrics = [&lastReport](const training::TrainingReport& report) { lastReport = report; };
-    trainerCallbacks.onWarning = [&callbacks](const std::string& message) {
-        warn(callbacks, QString::fromStdString(message));
-    };
-    training::Pix2GifTrainer trainer(model, trainerOptions, ComputeTarget{}, trainerCallbacks);
-
-    double previousElapsed = 0;
-    if (resumeFrom) {
-        trainer.resume(resumeFrom->toStdString());
-        data.setPosition(DataPosition::fromJson(sidecar.value(QStringLiteral("data")).toObject()));
-        previousElapsed = sidecar.value(QStringLiteral("elapsed_s")).toDouble();
-    }
-    MetricsCsv metrics(paths.metrics, {QStringLiteral("mse"), QStringLiteral("perceptual")},
-                       resumeFrom ? std::optional<qint64>(trainer.microStep()) : std::nullopt);
-    const RunClock clock(previousElapsed);
+    training::Pix2GifTrainer trainer(model, trainerOptions, ComputeTarget{}, setup.trainerCallbacks);
+    TrainingLoop loop(setup, trainer, data, {QStringLiteral("mse"), QStringLiteral("perceptual")},
+                      QStringLiteral("pix2gif"), pix2gifOptionsJson(options), callbacks);
 
     // The sample source: the first val pair (the first train pair when there is no val split).
     const PairDataset& dataset = data.dataset();
     const PairSplit sampleSplit = dataset.size(PairSplit::Val) > 0 ? PairSplit::Val : PairSplit::Train;
     const PairEntry sampleEntry = dataset.entries(sampleSplit).first();
 
-    const auto sidecarNow = [&]() {
-        return QJsonObject{{QStringLiteral("trainer"), QStringLiteral("pix2gif")},
-                           {QStringLiteral("step"), double(trainer.optimizerStep())},
-                           {QStringLiteral("micro_step"), double(trainer.microStep())},
-                           {QStringLiteral("data"), data.position().toJson()},
-                           {QStringLiteral("elapsed_s"), clock.seconds()},
-                           {QStringLiteral("options"), pix2gifOptionsJson(options)}};
-    };
-    RunResult result;
-    const auto checkpoint = [&]() {
-        const qint64 step = trainer.optimizerStep();
-        result.lastCheckpoint = writeCheckpoint(
-            paths, step, [&trainer](const std::string& path) { trainer.saveCheckpoint(path); }, sidecarNow());
-        if (callbacks.onCheckpoint)
-            callbacks.onCheckpoint(step, result.lastCheckpoint);
-    };
-    const auto sample = [&]() {
+    const auto sample = [&](qint64 step) {
         QImage frame0, frame1;
         QString loadError;
         if (!PairDataset::loadPair(sampleEntry, side, &frame0, &frame1, &loadError)) {
@@ -484,7 +586,6 @@ RunResult runPix2Gif(const Pix2GifRunOptions& options, const RunCallbacks& callb
         }
         const QImage strip = sampleStrip(trainer.emaModel(), imageToTensor(frame0), sampleEntry.caption.toStdString(),
                                          options.sampleSteps);
-        const qint64 step = trainer.optimizerStep();
         const QString path =
             QDir(paths.samples).filePath(QStringLiteral("step-%1.png").arg(step, 6, 10, QLatin1Char('0')));
         QSaveFile file(path);
@@ -494,34 +595,27 @@ RunResult runPix2Gif(const Pix2GifRunOptions& options, const RunCallbacks& callb
             callbacks.onSample(step, strip);
     };
 
-    while (trainer.optimizerStep() < options.steps) {
-        if (callbacks.waitIfPaused)
-            callbacks.waitIfPaused();
-        if (stopRequested(callbacks)) {
-            checkpoint();
-            result.stopped = true;
-            result.steps = trainer.optimizerStep();
-            return result;
-        }
+    const auto trainNext = [&]() {
         training::Pix2GifBatch batch;
         if (!data.next(options.batch, &batch, &error))
             fail(error);
         const training::TrainStepResult step = trainer.trainStep(batch);
-        const double elapsed = clock.seconds();
-        metrics.append(step.optimizerStep, step.microStep, step.losses.loss, {step.losses.mse, step.losses.perceptual},
-                       step.learningRate, elapsed);
-        if (callbacks.onProgress)
-            callbacks.onProgress(progressOf(step.optimizerStep, step.microStep, step.stepped, step.losses.loss,
-                                            step.learningRate, lastReport, options.steps, elapsed));
-        if (!step.stepped)
-            continue;
-        if (options.sampleEvery > 0 && step.optimizerStep % options.sampleEvery == 0)
-            sample();
-        if (options.checkpointEvery > 0 && step.optimizerStep % options.checkpointEvery == 0 &&
-            step.optimizerStep < options.steps)
-            checkpoint();
-    }
-    checkpoint();
+        MicroBatchResult done;
+        done.optimizerStep = step.optimizerStep;
+        done.microStep = step.microStep;
+        done.stepped = step.stepped;
+        done.loss = step.losses.loss;
+        done.terms = {step.losses.mse, step.losses.perceptual};
+        done.learningRate = step.learningRate;
+        return done;
+    };
+    const auto afterStep = [&](qint64 step) {
+        if (options.sampleEvery > 0 && step % options.sampleEvery == 0)
+            sample(step);
+    };
+    RunResult result;
+    if (!loop.run(options.steps, options.checkpointEvery, trainNext, afterStep, &result))
+        return result;
 
     pix2gif::ModelCard card = model->card();
     card.name = options.name.isEmpty() ? card.name + " fine-tuned" : options.name.toStdString();
@@ -534,8 +628,8 @@ RunResult runPix2Gif(const Pix2GifRunOptions& options, const RunCallbacks& callb
                        {"val_pairs", dataset.size(PairSplit::Val)},
                        {"image_size", side}}},
                      {"steps", trainer.optimizerStep()},
-                     {"hardware", hardwareJson(threads)},
-                     {"time_s", clock.seconds()},
+                     {"hardware", hardwareJson(setup.threads)},
+                     {"time_s", loop.seconds()},
                      {"finished", QDateTime::currentDateTimeUtc().toString(Qt::ISODate).toStdString()},
                      {"options", toNlohmann(pix2gifOptionsJson(options))},
                      {"ema", options.ema}};
@@ -557,18 +651,14 @@ RunResult runPix2Gif(const Pix2GifRunOptions& options, const RunCallbacks& callb
 }
 
 RunResult runVae(const VaeRunOptions& options, const RunCallbacks& callbacks) {
-    if (options.steps <= 0 || options.batch <= 0 || options.accumulate <= 0)
-        fail(QStringLiteral("steps, batch and accumulate must be positive"));
-    const RunPaths paths(options.output);
-    const int threads = sm::applyThreadCount(options.threads);
-    const std::optional<QString> resumeFrom = resumeCheckpoint(options.resume, options.resumeFrom, options.output);
-    const QJsonObject sidecar = resumeFrom ? readJson(sidecarPath(*resumeFrom)) : QJsonObject();
+    RunSetup setup(options, callbacks);
+    const RunPaths& paths = setup.paths;
 
     // The VAE checkpoint holds the VAE only: the rest of the bundle comes from the base model, which a resumed
     // run finds in the run state when --model is not given.
     QString basePath = options.model;
-    if (basePath.isEmpty() && resumeFrom)
-        basePath = sidecar.value(QStringLiteral("options")).toObject().value(QStringLiteral("model")).toString();
+    if (basePath.isEmpty() && setup.resumeFrom)
+        basePath = setup.sidecar.value(QStringLiteral("options")).toObject().value(QStringLiteral("model")).toString();
     pix2gif::Pix2GifModel model = loadBundle(basePath);
     const int side = int(model->config().imageSize());
 
@@ -578,75 +668,37 @@ RunResult runVae(const VaeRunOptions& options, const RunCallbacks& callbacks) {
         fail(error);
 
     training::AutoencoderTrainerOptions trainerOptions;
-    trainerOptions.optimizer.learningRate = options.learningRate;
-    trainerOptions.optimizer.warmupSteps = options.warmup;
-    trainerOptions.optimizer.accumulateBatches = options.accumulate;
-    trainerOptions.optimizer = withLinearDecay(trainerOptions.optimizer, options.steps, options.finalLrFactor);
+    trainerOptions.optimizer = setup.optimizer;
     trainerOptions.klWeight = options.klWeight;
     trainerOptions.posteriorNoise = options.posteriorNoise;
+    trainerOptions.decoderOnly = options.decoderOnly;
     trainerOptions.seed = options.seed;
     trainerOptions.maxSteps = options.steps;
-    training::TrainingReport lastReport;
-    training::TrainingCallbacks trainerCallbacks;
-    trainerCallbacks.onMetrics = [&lastReport](const training::TrainingReport& report) { lastReport = report; };
-    trainerCallbacks.onWarning = [&callbacks](const std::string& message) {
-        warn(callbacks, QString::fromStdString(message));
-    };
-    training::AutoencoderTrainer trainer(model->vae, trainerOptions, ComputeTarget{}, trainerCallbacks);
-
-    double previousElapsed = 0;
-    if (resumeFrom) {
-        trainer.resume(resumeFrom->toStdString());
-        data.setPosition(DataPosition::fromJson(sidecar.value(QStringLiteral("data")).toObject()));
-        previousElapsed = sidecar.value(QStringLiteral("elapsed_s")).toDouble();
-    }
-    MetricsCsv metrics(paths.metrics, {QStringLiteral("l1"), QStringLiteral("mse"), QStringLiteral("kl")},
-                       resumeFrom ? std::optional<qint64>(trainer.microStep()) : std::nullopt);
-    const RunClock clock(previousElapsed);
+    training::AutoencoderTrainer trainer(model->vae, trainerOptions, ComputeTarget{}, setup.trainerCallbacks);
 
     VaeRunOptions recorded = options;
     recorded.model = QFileInfo(basePath).absoluteFilePath();
-    RunResult result;
-    const auto checkpoint = [&]() {
-        const qint64 step = trainer.optimizerStep();
-        const QJsonObject state{{QStringLiteral("trainer"), QStringLiteral("autoencoder")},
-                                {QStringLiteral("step"), double(step)},
-                                {QStringLiteral("micro_step"), double(trainer.microStep())},
-                                {QStringLiteral("data"), data.position().toJson()},
-                                {QStringLiteral("elapsed_s"), clock.seconds()},
-                                {QStringLiteral("options"), vaeOptionsJson(recorded)}};
-        result.lastCheckpoint = writeCheckpoint(
-            paths, step, [&trainer](const std::string& path) { trainer.saveCheckpoint(path); }, state);
-        if (callbacks.onCheckpoint)
-            callbacks.onCheckpoint(step, result.lastCheckpoint);
-    };
+    TrainingLoop loop(setup, trainer, data, {QStringLiteral("l1"), QStringLiteral("mse"), QStringLiteral("kl")},
+                      QStringLiteral("autoencoder"), vaeOptionsJson(recorded), callbacks);
 
-    while (trainer.optimizerStep() < options.steps) {
-        if (callbacks.waitIfPaused)
-            callbacks.waitIfPaused();
-        if (stopRequested(callbacks)) {
-            checkpoint();
-            result.stopped = true;
-            result.steps = trainer.optimizerStep();
-            return result;
-        }
+    const auto trainNext = [&]() {
         torch::Tensor images;
         if (!data.next(options.batch, &images, &error))
             fail(error);
         const qint64 before = trainer.optimizerStep();
         const training::AutoencoderLoss loss = trainer.trainStep(images);
-        const double elapsed = clock.seconds();
-        metrics.append(trainer.optimizerStep(), trainer.microStep(), loss.loss, {loss.l1, loss.mse, loss.kl},
-                       trainer.learningRate(), elapsed);
-        if (callbacks.onProgress)
-            callbacks.onProgress(progressOf(trainer.optimizerStep(), trainer.microStep(),
-                                            trainer.optimizerStep() > before, loss.loss, trainer.learningRate(),
-                                            lastReport, options.steps, elapsed));
-        const qint64 step = trainer.optimizerStep();
-        if (step > before && options.checkpointEvery > 0 && step % options.checkpointEvery == 0 && step < options.steps)
-            checkpoint();
-    }
-    checkpoint();
+        MicroBatchResult done;
+        done.optimizerStep = trainer.optimizerStep();
+        done.microStep = trainer.microStep();
+        done.stepped = done.optimizerStep > before;
+        done.loss = loss.loss;
+        done.terms = {loss.l1, loss.mse, loss.kl};
+        done.learningRate = trainer.learningRate();
+        return done;
+    };
+    RunResult result;
+    if (!loop.run(options.steps, options.checkpointEvery, trainNext, {}, &result))
+        return result;
 
     // Diffused latents should have unit variance: measure the new VAE's posterior spread on the data.
     torch::Tensor scaleImages;
@@ -676,8 +728,8 @@ RunResult runVae(const VaeRunOptions& options, const RunCallbacks& callbacks) {
                             {"steps", trainer.optimizerStep()},
                             {"scale_factor", scale},
                             {"reconstruction_psnr_db", result.reconstructionPsnr},
-                            {"hardware", hardwareJson(threads)},
-                            {"time_s", clock.seconds()},
+                            {"hardware", hardwareJson(setup.threads)},
+                            {"time_s", loop.seconds()},
                             {"finished", QDateTime::currentDateTimeUtc().toString(Qt::ISODate).toStdString()},
                             {"options", toNlohmann(vaeOptionsJson(recorded))}};
     bundle->card() = card;

@@ -77,6 +77,7 @@ struct VaeRunOptions {
     double finalLrFactor = 1.0;
     double klWeight = 1.0e-6;
     double posteriorNoise = 1.0;  // 1: decode posterior samples (ldm); 0: decode the mean (plain autoencoder)
+    bool decoderOnly = false;     // train only the decoder: the latents (and a UNet trained on them) stay valid
     int scaleImages = 64;  // frames used to measure the latent scale and the reconstruction PSNR
     qint64 checkpointEvery = 500;
     quint64 seed = 0;

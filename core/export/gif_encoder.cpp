@@ -9,7 +9,6 @@
 #include <QElapsedTimer>
 
 #include <algorithm>
-#include <cmath>
 #include <memory>
 
 namespace sm::core {
@@ -238,149 +237,31 @@ bool encodeGifToBytes(const QVector<QImage>& frames, const QVector<int>& delaysC
     return writer.close(error);
 }
 
-bool GifEncoder::open(const QString& path, QSize frameSize, const EncodeSettings& settings, QString* error) {
-    m_status = EncodeStatus::Ok;
-    const QString problem = validateSettings(settings);
-    if (!problem.isEmpty()) {
-        return fail(error, QStringLiteral("%1: %2").arg(path, problem));
-    }
+QString GifEncoder::frameSizeProblem(const QString& path, QSize frameSize) const {
     if (frameSize.isEmpty() || frameSize.width() > 65535 || frameSize.height() > 65535) {
-        return fail(error, QStringLiteral("%1: invalid GIF frame size %2x%3")
-                               .arg(path)
-                               .arg(frameSize.width())
-                               .arg(frameSize.height()));
+        return QStringLiteral("%1: invalid GIF frame size %2x%3")
+            .arg(path)
+            .arg(frameSize.width())
+            .arg(frameSize.height());
     }
-    QString targetError;
-    if (!checkWritableTarget(path, &targetError)) {
-        return fail(error, targetError);
-    }
-    m_path = path;
-    m_frameSize = frameSize;
-    m_settings = settings;
-    m_frames.clear();
-    m_result = EncodeResult{};
-    m_open = true;
-    return true;
+    return QString();
 }
 
-bool GifEncoder::addFrame(const QImage& frame, QString* error) {
-    if (!m_open) {
-        return fail(error, QStringLiteral("gif: addFrame() without a successful open()"));
-    }
-    if (isCancelled()) {
-        return failCancelled(error, m_path);
-    }
-    if (const QString mismatch = frameSizeMismatch(m_path, m_frames.size() + 1, frame.size(), m_frameSize);
-        !mismatch.isEmpty()) {
-        return fail(error, mismatch);
-    }
+QImage GifEncoder::bufferedFrame(const QImage& frame) const {
     // GIF transparency is reserved for frame differencing, so input alpha is flattened onto the matte colour.
-    m_frames.append(flattenToRgb888(frame, m_settings.matteColor));
-    return true;
+    return flattenToRgb888(frame, settings().matteColor);
 }
 
-bool GifEncoder::encodeTrial(int quality, int colors, double scale, int frameStep, QByteArray* bytes, QString* error) {
-    QVector<QImage> selected;
-    QSize size = m_frameSize;
-    if (scale < 1.0) {
-        size = QSize(std::max(1, int(std::lround(m_frameSize.width() * scale))),
-                     std::max(1, int(std::lround(m_frameSize.height() * scale))));
-    }
-    for (int i = 0; i < m_frames.size(); i += frameStep) {
-        if (size == m_frameSize) {
-            selected.append(m_frames[i]);
-        } else {
-            selected.append(m_frames[i]
-                                .scaled(size, Qt::IgnoreAspectRatio, Qt::SmoothTransformation)
-                                .convertToFormat(QImage::Format_RGB888));
-        }
-    }
-    QVector<QImage> sequence;
-    if (m_settings.pingPong) {
-        for (int index : pingPongOrder(selected.size())) {
-            sequence.append(selected[index]);
-        }
-    } else {
-        sequence = selected;
-    }
+bool GifEncoder::encodeFrames(const QVector<QImage>& frames, double fps, const BudgetTrial& trial, QByteArray* bytes,
+                              QString* error) {
     GifEncodeOptions options;
-    options.quality = quality;
-    options.maxColors = colors;
-    options.ditherLevel = m_settings.ditherLevel;
-    options.paletteMode = m_settings.gifPalette;
-    options.loopCount = m_settings.loopCount;
-    const QVector<int> delays = gifDelaysCs(sequence.size(), m_settings.fps / frameStep);
-    if (!encodeGifToBytes(sequence, delays, options, bytes, error, &m_cancelled, m_progress)) {
-        return false;
-    }
-    m_result.frameCount = sequence.size();
-    m_result.frameSize = size;
-    // Delays never go below 2 cs, so GIF plays at most 50 fps.
-    m_result.fps = std::min(m_settings.fps / frameStep, 50.0);
-    return true;
-}
-
-bool GifEncoder::finish(QString* error) {
-    if (!m_open) {
-        return fail(error, QStringLiteral("gif: finish() without a successful open()"));
-    }
-    m_open = false;
-    if (isCancelled()) {
-        return failCancelled(error, m_path);
-    }
-    if (m_frames.isEmpty()) {
-        return fail(error, QStringLiteral("%1: no frames to encode").arg(m_path));
-    }
-    QByteArray bytes;
-    QString trialError;
-    BudgetTrial chosen{m_settings.quality, m_settings.maxColors, 1.0, 1};
-    int attempts = 1;
-    if (m_settings.maxBytes > 0) {
-        BudgetOutcome outcome;
-        const BudgetTrialFn trial = [this](const BudgetTrial& t, QByteArray* out, QString* err) {
-            return encodeTrial(t.quality, t.colors, t.scale, t.frameStep, out, err);
-        };
-        if (!fitSizeBudget(m_settings.maxBytes, chosen, m_frameSize, m_frames.size(), trial, &outcome, &trialError)) {
-            if (isCancelled()) {
-                return failCancelled(error, m_path);
-            }
-            return fail(error, QStringLiteral("%1: %2").arg(m_path, trialError));
-        }
-        chosen = outcome.trial;
-        attempts = outcome.attempts;
-        bytes = std::move(outcome.bytes);
-        // The last trial may not be the chosen one: recompute the reported geometry from the choice.
-        m_result.frameSize = chosen.scale < 1.0
-                                 ? QSize(std::max(1, int(std::lround(m_frameSize.width() * chosen.scale))),
-                                         std::max(1, int(std::lround(m_frameSize.height() * chosen.scale))))
-                                 : m_frameSize;
-        const int kept = (m_frames.size() + chosen.frameStep - 1) / chosen.frameStep;
-        m_result.frameCount = m_settings.pingPong ? pingPongOrder(kept).size() : kept;
-        m_result.fps = std::min(m_settings.fps / chosen.frameStep, 50.0);
-    } else if (!encodeTrial(chosen.quality, chosen.colors, 1.0, 1, &bytes, &trialError)) {
-        if (isCancelled()) {
-            return failCancelled(error, m_path);
-        }
-        return fail(error, QStringLiteral("%1: %2").arg(m_path, trialError));
-    }
-    if (isCancelled()) {
-        return failCancelled(error, m_path);
-    }
-    QString writeError;
-    if (!writeFileAtomically(m_path, bytes, &writeError)) {
-        return fail(error, writeError);
-    }
-    m_frames.clear();
-    m_result.path = m_path;
-    m_result.sizeBytes = bytes.size();
-    m_result.quality = chosen.quality;
-    m_result.colors = std::clamp(chosen.colors, 2, 256);
-    m_result.scale = chosen.scale;
-    m_result.frameStep = chosen.frameStep;
-    m_result.attempts = attempts;
-    m_result.budgetApplied = m_settings.maxBytes > 0;
-    m_status = EncodeStatus::Ok;
-    return true;
+    options.quality = trial.quality;
+    options.maxColors = trial.colors;
+    options.ditherLevel = settings().ditherLevel;
+    options.paletteMode = settings().gifPalette;
+    options.loopCount = settings().loopCount;
+    // Delays never go below 2 cs, so GIF plays at most 50 fps (the format's maxFps).
+    return encodeGifToBytes(frames, gifDelaysCs(frames.size(), fps), options, bytes, error, &m_cancelled, m_progress);
 }
 
 }  // namespace sm::core

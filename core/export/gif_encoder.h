@@ -6,8 +6,10 @@
 // each frame is cropped to the rectangle of pixels that do change. Transparent runs compress to almost nothing in
 // LZW. Timing: delays are centiseconds, spread so the average rate is exact (see gifDelaysCs()).
 //
-// GifEncoder buffers all frames (a global palette needs them all); the work happens in finish().
+// GifEncoder buffers all frames (a global palette needs them all; see BufferedFrameEncoder); the work happens in
+// finish().
 // Thread-safety: see FrameEncoder. encodeGifToBytes() is reentrant.
+#include "export/buffered_encoder.h"
 #include "export/frame_encoder.h"
 
 #include <QByteArray>
@@ -32,21 +34,15 @@ bool encodeGifToBytes(const QVector<QImage>& frames, const QVector<int>& delaysC
                       QByteArray* bytes, QString* error, const std::atomic<bool>* cancel = nullptr,
                       const EncodeProgressCallback& progress = {});
 
-class GifEncoder final : public FrameEncoder {
+class GifEncoder final : public BufferedFrameEncoder {
 public:
-    bool open(const QString& path, QSize frameSize, const EncodeSettings& settings, QString* error) override;
-    bool addFrame(const QImage& frame, QString* error) override;
-    bool finish(QString* error) override;
+    GifEncoder() : BufferedFrameEncoder({"gif", /*hasPalette=*/true, /*maxFps=*/50.0}) {}
 
 private:
-    // Frames (after frame dropping, scaling and ping-pong) and delays for one trial of the size budget.
-    bool encodeTrial(int quality, int colors, double scale, int frameStep, QByteArray* bytes, QString* error);
-
-    QString m_path;
-    QSize m_frameSize;
-    EncodeSettings m_settings;
-    QVector<QImage> m_frames;  // RGB888, as added
-    bool m_open = false;
+    QString frameSizeProblem(const QString& path, QSize frameSize) const override;
+    QImage bufferedFrame(const QImage& frame) const override;  // RGB888
+    bool encodeFrames(const QVector<QImage>& frames, double fps, const BudgetTrial& trial, QByteArray* bytes,
+                      QString* error) override;
 };
 
 }  // namespace sm::core

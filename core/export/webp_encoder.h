@@ -1,8 +1,9 @@
 #pragma once
 // Animated WebP export through libwebp's WebPAnimEncoder (libwebpmux): lossy frames at the quality setting,
 // alpha kept, exact millisecond timestamps (rounded from i * 1000 / fps, so durations sum exactly), loop count.
-// Frames are buffered (ping-pong and the size budget need them) and encoded in finish().
+// Frames are buffered (ping-pong and the size budget need them; see BufferedFrameEncoder) and encoded in finish().
 // Thread-safety: see FrameEncoder. encodeWebPToBytes() is reentrant.
+#include "export/buffered_encoder.h"
 #include "export/frame_encoder.h"
 
 #include <QByteArray>
@@ -14,20 +15,15 @@ bool encodeWebPToBytes(const QVector<QImage>& frames, double fps, int quality, i
                        QString* error, const std::atomic<bool>* cancel = nullptr,
                        const EncodeProgressCallback& progress = {});
 
-class WebPEncoder final : public FrameEncoder {
+class WebPEncoder final : public BufferedFrameEncoder {
 public:
-    bool open(const QString& path, QSize frameSize, const EncodeSettings& settings, QString* error) override;
-    bool addFrame(const QImage& frame, QString* error) override;
-    bool finish(QString* error) override;
+    WebPEncoder() : BufferedFrameEncoder({"webp", /*hasPalette=*/false}) {}
 
 private:
-    bool encodeTrial(int quality, double scale, int frameStep, QByteArray* bytes, QString* error);
-
-    QString m_path;
-    QSize m_frameSize;
-    EncodeSettings m_settings;
-    QVector<QImage> m_frames;  // RGBA8888
-    bool m_open = false;
+    QString frameSizeProblem(const QString& path, QSize frameSize) const override;
+    QImage bufferedFrame(const QImage& frame) const override;  // RGBA8888
+    bool encodeFrames(const QVector<QImage>& frames, double fps, const BudgetTrial& trial, QByteArray* bytes,
+                      QString* error) override;
 };
 
 }  // namespace sm::core

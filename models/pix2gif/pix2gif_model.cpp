@@ -70,10 +70,12 @@ nlohmann::json Pix2GifConfig::toJson() const {
           {"model_channels", unet.modelChannels}, {"channel_mult", unet.channelMult},
           {"num_res_blocks", unet.numResBlocks}, {"attention_resolutions", unet.attentionResolutions},
           {"num_heads", unet.numHeads}, {"num_head_channels", unet.numHeadChannels},
-          {"transformer_depth", unet.transformerDepth}, {"context_dim", unet.contextDim}}},
+          {"transformer_depth", unet.transformerDepth}, {"context_dim", unet.contextDim},
+          {"norm_num_groups", unet.normGroups}}},
         {"vae",
          {{"block_out_channels", vae.blockOutChannels}, {"layers_per_block", vae.layersPerBlock},
-          {"latent_channels", vae.latentChannels}, {"mid_block_attention", vae.midBlockAttention}}},
+          {"latent_channels", vae.latentChannels}, {"mid_block_attention", vae.midBlockAttention},
+          {"norm_num_groups", vae.normGroups}}},
         {"text",
          {{"vocab_size", text.vocabSize}, {"context_length", text.contextLength}, {"width", text.width},
           {"heads", text.heads}, {"layers", text.layers}, {"mlp_hidden", text.mlpHidden}}},
@@ -96,11 +98,13 @@ Pix2GifConfig Pix2GifConfig::fromJson(const nlohmann::json& json) {
     c.unet.numHeadChannels = field(u, "num_head_channels", c.unet.numHeadChannels);
     c.unet.transformerDepth = field(u, "transformer_depth", c.unet.transformerDepth);
     c.unet.contextDim = field(u, "context_dim", c.unet.contextDim);
+    c.unet.normGroups = field(u, "norm_num_groups", c.unet.normGroups);
     const auto& v = json.value("vae", nlohmann::json::object());
     c.vae.blockOutChannels = field(v, "block_out_channels", c.vae.blockOutChannels);
     c.vae.layersPerBlock = field(v, "layers_per_block", c.vae.layersPerBlock);
     c.vae.latentChannels = field(v, "latent_channels", c.vae.latentChannels);
     c.vae.midBlockAttention = field(v, "mid_block_attention", c.vae.midBlockAttention);
+    c.vae.normGroups = field(v, "norm_num_groups", c.vae.normGroups);
     const auto& t = json.value("text", nlohmann::json::object());
     c.text.vocabSize = field(t, "vocab_size", c.text.vocabSize);
     c.text.contextLength = field(t, "context_length", c.text.contextLength);
@@ -132,6 +136,12 @@ Pix2GifConfig Pix2GifConfig::demo() {
     c.unet.contextDim = 192;
     c.vae.blockOutChannels = {32, 64, 64};
     c.vae.layersPerBlock = 1;
+    // One group (a LayerNorm over C×H×W): GroupNorm statistics span the whole image, so in a flat region a group
+    // of k channels keeps only the direction of its k values. With 32 groups of 1 channel (SD's 32 at width 32)
+    // the norm before the output conv erases the colour of a flat background and the per-channel mean of ε; one
+    // group keeps a 32-dimensional direction, enough for any colour (see VaeConfig::normGroups).
+    c.vae.normGroups = 1;
+    c.unet.normGroups = 1;
     c.text.vocabSize = 4096;
     c.text.width = 192;
     c.text.heads = 3;
@@ -237,11 +247,15 @@ Pix2GifModel pix2GifFromStateDict(const io::StateDict& input, const std::string&
     const int64_t inChannels = io::dimOf(dict, unetConvKey, 1, source);
     Pix2GifConfig config = card && card->contains("config") ? Pix2GifConfig::fromJson(card->at("config"))
                                                             : Pix2GifConfig::full();
+    // What the weights cannot tell (heads, norm groups) comes from the card's config, else the authors' values.
     const int64_t heads = config.unet.numHeads;
     const int64_t headChannels = config.unet.numHeadChannels;
+    const int64_t unetGroups = config.unet.normGroups;
+    const int64_t vaeGroups = config.vae.normGroups;
     config.unet = unet::configFromWeights(dict, source, unet::kCheckpointPrefix);
     config.unet.numHeads = heads;
     config.unet.numHeadChannels = headChannels;
+    config.unet.normGroups = unetGroups;
     if (inChannels == 4 || inChannels == 8) {
         // Stable Diffusion (z_t) or InstructPix2Pix (z_t | E): widen to [z_t | E | z_W] with zeros.
         summary.origin = inChannels == 4 ? "stable-diffusion (new Pix2Gif)" : "instruct-pix2pix (new Pix2Gif)";
@@ -255,6 +269,7 @@ Pix2GifModel pix2GifFromStateDict(const io::StateDict& input, const std::string&
     }
     const io::StateDict vaeDict = vae::normalizeVaeStateDict(dict, source);
     config.vae = vae::configFromWeights(vaeDict, source);
+    config.vae.normGroups = vaeGroups;
     const std::string textPrefix = text::findClipTextPrefix(dict);
     const int64_t textHeads = config.text.heads;
     config.text = text::clipTextConfigFromWeights(dict, textPrefix, card ? std::optional<int64_t>(textHeads) : std::nullopt);

@@ -1,5 +1,7 @@
 #include "training/autoencoder_trainer.h"
 
+#include <optional>
+
 #include <torch/torch.h>
 
 #include "io/safetensors.h"
@@ -43,6 +45,7 @@ nlohmann::json AutoencoderTrainerOptions::toJson() const {
     return {{"optimizer", optimizer.toJson()},
             {"kl_weight", klWeight},
             {"posterior_noise", posteriorNoise},
+            {"decoder_only", decoderOnly},
             {"seed", seed},
             {"max_steps", maxSteps}};
 }
@@ -53,7 +56,8 @@ nlohmann::json vaeConfigToJson(const vae::VaeConfig& c) {
             {"block_out_channels", c.blockOutChannels},
             {"layers_per_block", c.layersPerBlock},
             {"latent_channels", c.latentChannels},
-            {"mid_block_attention", c.midBlockAttention}};
+            {"mid_block_attention", c.midBlockAttention},
+            {"norm_num_groups", c.normGroups}};
 }
 
 // ----------------------------------------------------------------------------------------------------------------
@@ -66,8 +70,12 @@ AutoencoderTrainer::AutoencoderTrainer(vae::AutoencoderKL vae, AutoencoderTraine
     m_vae->train();
     std::vector<std::pair<std::string, torch::Tensor>> params;
     for (const auto& item : m_vae->named_parameters(true)) {
-        item.value().set_requires_grad(true);
-        params.emplace_back(item.key(), item.value());
+        const bool decoderPart = item.key().rfind("decoder.", 0) == 0 || item.key().rfind("post_quant_conv.", 0) == 0;
+        const bool trainable = !m_options.decoderOnly || decoderPart;
+        item.value().set_requires_grad(trainable);
+        if (trainable) {
+            params.emplace_back(item.key(), item.value());
+        }
     }
     m_core = std::make_unique<TrainerCore>(std::move(params), m_options.optimizer, target, m_options.seed,
                                            std::move(callbacks));
@@ -93,7 +101,12 @@ AutoencoderLoss AutoencoderTrainer::accumulate(const torch::Tensor& images) {
     torch::Tensor loss;
     {
         AutocastScope autocast(m_core->target());
+        std::optional<torch::NoGradGuard> frozenEncoder;
+        if (m_options.decoderOnly) {
+            frozenEncoder.emplace();
+        }
         const vae::DiagonalGaussian posterior = m_vae->encodeDistribution(x);
+        frozenEncoder.reset();
         const torch::Tensor noise = torch::randn(posterior.mean().sizes(), m_core->generator(), torch::kFloat32);
         const torch::Tensor z = posterior.sample(m_options.posteriorNoise * noise);
         const torch::Tensor reconstruction = m_vae->decode(z).to(torch::kFloat32);

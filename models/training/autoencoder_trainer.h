@@ -34,6 +34,10 @@ struct AutoencoderTrainerOptions {
     /// plain autoencoder, which learns sharp reconstructions much sooner when σ starts near 1 and the KL weight is
     /// tiny). The latent scale is then measured on μ too.
     double posteriorNoise = 1.0;
+    /// Train only the decoder (decoder.* and post_quant_conv.*); the encoder runs without gradients and keeps its
+    /// weights, so the latent space (and a UNet trained on it) stays valid while reconstructions improve, as SD's
+    /// fine-tuned "ft-MSE" decoders were made.
+    bool decoderOnly = false;
     uint64_t seed = 0;
     int64_t maxSteps = 0;  // for ETA; 0 = unknown
 

@@ -12,8 +12,7 @@
 namespace sm::unet {
 namespace {
 
-// GroupNorm32 in ldm's diffusionmodules/util.py: 32 groups, PyTorch's default eps.
-constexpr int64_t kGroups = 32;
+// GroupNorm32 in ldm's diffusionmodules/util.py: 32 groups (LdmUNetConfig::normGroups), PyTorch's default eps.
 constexpr double kGroupNormEps = 1e-5;
 
 std::string listString(const std::vector<int64_t>& values) {
@@ -65,9 +64,9 @@ void LdmUNetConfig::validate() const {
     if (inChannels <= 0 || outChannels <= 0) {
         fail("in/out channels must be positive");
     }
-    // Every width in the network is a multiple of modelChannels (or a sum of two), so this covers GroupNorm(32).
-    if (modelChannels <= 0 || modelChannels % kGroups != 0) {
-        fail("modelChannels must be a positive multiple of 32 (GroupNorm32)");
+    // Every width in the network is a multiple of modelChannels (or a sum of two), so this covers every norm.
+    if (normGroups <= 0 || modelChannels <= 0 || modelChannels % normGroups != 0) {
+        fail("modelChannels must be a positive multiple of normGroups (" + std::to_string(normGroups) + ")");
     }
     if (channelMult.empty() || std::any_of(channelMult.begin(), channelMult.end(), [](int64_t m) { return m <= 0; })) {
         fail("channelMult must be a non-empty list of positive factors");
@@ -109,6 +108,9 @@ std::string LdmUNetConfig::describe() const {
         << listString(channelMult) << ", res " << numResBlocks << ", attn " << listString(attentionResolutions)
         << ", heads " << (numHeadChannels > 0 ? "dim " + std::to_string(numHeadChannels) : std::to_string(numHeads))
         << ", depth " << transformerDepth << ", ctx " << contextDim;
+    if (normGroups != 32) {
+        out << ", " << normGroups << " norm groups";
+    }
     return out.str();
 }
 
@@ -206,16 +208,16 @@ torch::Tensor timestepEmbedding(const torch::Tensor& timesteps, int64_t dim, dou
 // ---------------------------------------------------------------------------------------------------------------
 // Blocks
 
-ResBlockImpl::ResBlockImpl(int64_t channels, int64_t embChannels, int64_t outChannels) {
+ResBlockImpl::ResBlockImpl(int64_t channels, int64_t embChannels, int64_t outChannels, int64_t normGroups) {
     // in_layers = [GroupNorm32, SiLU, Conv]; emb_layers = [SiLU, Linear]; out_layers = [GroupNorm32, SiLU,
     // Dropout, Conv]: only the weighted positions are registered.
     auto inLayers = register_module("in_layers", IndexedContainer());
-    m_inNorm = inLayers->add(0, GroupNorm(kGroups, channels, kGroupNormEps));
+    m_inNorm = inLayers->add(0, GroupNorm(normGroups, channels, kGroupNormEps));
     m_inConv = inLayers->add(2, Conv2d(channels, outChannels, 3, 1, 1));
     auto embLayers = register_module("emb_layers", IndexedContainer());
     m_embProj = embLayers->add(1, Linear(embChannels, outChannels));
     auto outLayers = register_module("out_layers", IndexedContainer());
-    m_outNorm = outLayers->add(0, GroupNorm(kGroups, outChannels, kGroupNormEps));
+    m_outNorm = outLayers->add(0, GroupNorm(normGroups, outChannels, kGroupNormEps));
     m_outConv = outLayers->add(3, Conv2d(outChannels, outChannels, 3, 1, 1));
     if (outChannels != channels) {
         m_skip = register_module("skip_connection", Conv2d(channels, outChannels, 1));
@@ -281,7 +283,7 @@ LdmUNetImpl::LdmUNetImpl(LdmUNetConfig config) : m_config(std::move(config)) {
     const int64_t embDim = c.timeEmbedDim();
     auto transformer = [&](int64_t ch) {
         const auto [heads, dimHead] = c.headsFor(ch);
-        return SpatialTransformer(ch, heads, dimHead, c.transformerDepth, c.contextDim);
+        return SpatialTransformer(ch, heads, dimHead, c.transformerDepth, c.contextDim, c.normGroups);
     };
 
     // Registration order = upstream __init__ order, so named_parameters() matches the PyTorch state_dict.
@@ -306,7 +308,7 @@ LdmUNetImpl::LdmUNetImpl(LdmUNetConfig config) : m_config(std::move(config)) {
         for (int64_t i = 0; i < c.numResBlocks; ++i) {
             TimestepSequential block;
             const int64_t outCh = c.modelChannels * c.channelMult[level];
-            block->append(ResBlock(ch, embDim, outCh));
+            block->append(ResBlock(ch, embDim, outCh, c.normGroups));
             ch = outCh;
             if (contains(c.attentionResolutions, ds)) {
                 block->append(transformer(ch));
@@ -324,9 +326,9 @@ LdmUNetImpl::LdmUNetImpl(LdmUNetConfig config) : m_config(std::move(config)) {
     }
 
     m_middleBlock = register_module("middle_block", TimestepSequential());
-    m_middleBlock->append(ResBlock(ch, embDim, ch));
+    m_middleBlock->append(ResBlock(ch, embDim, ch, c.normGroups));
     m_middleBlock->append(transformer(ch));
-    m_middleBlock->append(ResBlock(ch, embDim, ch));
+    m_middleBlock->append(ResBlock(ch, embDim, ch, c.normGroups));
 
     auto outputBlocks = register_module("output_blocks", IndexedContainer());
     for (int64_t level = levels - 1; level >= 0; --level) {
@@ -335,7 +337,7 @@ LdmUNetImpl::LdmUNetImpl(LdmUNetConfig config) : m_config(std::move(config)) {
             skipWidths.pop_back();
             TimestepSequential block;
             const int64_t outCh = c.modelChannels * c.channelMult[level];
-            block->append(ResBlock(ch + skip, embDim, outCh));
+            block->append(ResBlock(ch + skip, embDim, outCh, c.normGroups));
             ch = outCh;
             if (contains(c.attentionResolutions, ds)) {
                 block->append(transformer(ch));
@@ -349,7 +351,7 @@ LdmUNetImpl::LdmUNetImpl(LdmUNetConfig config) : m_config(std::move(config)) {
     }
 
     auto out = register_module("out", IndexedContainer());
-    m_outNorm = out->add(0, GroupNorm(kGroups, ch, kGroupNormEps));
+    m_outNorm = out->add(0, GroupNorm(c.normGroups, ch, kGroupNormEps));
     m_outConv = out->add(2, Conv2d(c.modelChannels, c.outChannels, 3, 1, 1));
 }
 

@@ -64,12 +64,17 @@ struct LdmUNetConfig {
     int64_t contextDim = 768;
     /// ldm's `legacy` flag; with SpatialTransformer attention both values give dimHead = channels / heads.
     bool legacy = false;
+    /// GroupNorm groups of every norm (ResBlocks, SpatialTransformers, out). ldm hard-codes 32 (GroupNorm32 and
+    /// Normalize), so every released checkpoint has 32; the weights do not show it, so our own small models store
+    /// it in their config. With modelChannels 32, 32 groups normalise each channel alone and the final norm
+    /// removes each output channel's mean, which a small UNet then cannot predict (the demo UNet uses 1).
+    int64_t normGroups = 32;
 
     /// Time-embedding width (4·modelChannels).
     int64_t timeEmbedDim() const { return modelChannels * 4; }
     /// (heads, dimHead) of the attention layers at a level of width `channels`, following UNetModel.__init__.
     std::pair<int64_t, int64_t> headsFor(int64_t channels) const;
-    /// Throws sm::ArgumentError naming the first inconsistent field (GroupNorm(32) divisibility, heads, ...).
+    /// Throws sm::ArgumentError naming the first inconsistent field (GroupNorm divisibility, heads, ...).
     void validate() const;
     /// "in 12, out 4, C 320, mult [1,2,4,4], res 2, attn [4,2,1], heads 8, depth 1, ctx 768"
     std::string describe() const;
@@ -93,7 +98,7 @@ torch::Tensor timestepEmbedding(const torch::Tensor& timesteps, int64_t dim, dou
 /// ResBlock(channels → outChannels) conditioned on the time embedding (no up/down, no scale-shift).
 class ResBlockImpl : public torch::nn::Module {
 public:
-    ResBlockImpl(int64_t channels, int64_t embChannels, int64_t outChannels);
+    ResBlockImpl(int64_t channels, int64_t embChannels, int64_t outChannels, int64_t normGroups = 32);
     /// x: [B, channels, H, W]; emb: [B, embChannels]. Returns [B, outChannels, H, W].
     torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& emb);
 

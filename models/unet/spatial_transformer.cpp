@@ -10,7 +10,6 @@ namespace {
 
 // ldm's Normalize(): the SpatialTransformer's GroupNorm has eps 1e-6, not GroupNorm32's 1e-5.
 constexpr double kSpatialNormEps = 1e-6;
-constexpr int64_t kGroups = 32;
 
 // [B, N, heads·dimHead] -> [B, heads, N, dimHead]
 torch::Tensor splitHeads(const torch::Tensor& t, int64_t heads, int64_t dimHead) {
@@ -76,10 +75,10 @@ torch::Tensor BasicTransformerBlockImpl::forward(const torch::Tensor& x, const t
 }
 
 SpatialTransformerImpl::SpatialTransformerImpl(int64_t channels, int64_t heads, int64_t dimHead, int64_t depth,
-                                               int64_t contextDim)
+                                               int64_t contextDim, int64_t normGroups)
     : m_channels(channels), m_contextDim(contextDim) {
     const int64_t inner = heads * dimHead;
-    m_norm = register_module("norm", GroupNorm(kGroups, channels, kSpatialNormEps));
+    m_norm = register_module("norm", GroupNorm(normGroups, channels, kSpatialNormEps));
     m_projIn = register_module("proj_in", Conv2d(channels, inner, 1));
     auto blocks = register_module("transformer_blocks", IndexedContainer());
     for (int64_t d = 0; d < depth; ++d) {

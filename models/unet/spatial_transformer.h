@@ -75,7 +75,8 @@ TORCH_MODULE(BasicTransformerBlock);
 /// Transformer over the H·W positions of a feature map, cross-attending to a context sequence.
 class SpatialTransformerImpl : public torch::nn::Module {
 public:
-    SpatialTransformerImpl(int64_t channels, int64_t heads, int64_t dimHead, int64_t depth, int64_t contextDim);
+    SpatialTransformerImpl(int64_t channels, int64_t heads, int64_t dimHead, int64_t depth, int64_t contextDim,
+                           int64_t normGroups = 32);
 
     /// x: [B, C, H, W]; context: [B, L, contextDim]. Returns x + transformer(x), [B, C, H, W].
     torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& context);

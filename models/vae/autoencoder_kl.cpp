@@ -63,11 +63,11 @@ DecoderImpl::DecoderImpl(const VaeConfig& config) {
     for (size_t i = 0; i < reversed.size(); ++i) {
         const int64_t in = i == 0 ? reversed[0] : reversed[i - 1];
         const bool last = i + 1 == reversed.size();
-        upBlocks.push_back(UpDecoderBlock2D(in, reversed[i], config.layersPerBlock + 1, !last));
+        upBlocks.push_back(UpDecoderBlock2D(in, reversed[i], config.layersPerBlock + 1, !last, config.normGroups));
         up_blocks->push_back(upBlocks.back());
     }
-    mid_block = register_module("mid_block", MidBlock2D(widths.back(), config.midBlockAttention));
-    conv_norm_out = register_module("conv_norm_out", GroupNorm(kNormGroups, widths[0], kNormEps));
+    mid_block = register_module("mid_block", MidBlock2D(widths.back(), config.midBlockAttention, config.normGroups));
+    conv_norm_out = register_module("conv_norm_out", GroupNorm(config.normGroups, widths[0], kNormEps));
     conv_out = register_module("conv_out", Conv2d(widths[0], config.outChannels, 3, 1, 1));
 }
 

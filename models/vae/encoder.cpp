@@ -12,11 +12,11 @@ EncoderImpl::EncoderImpl(const VaeConfig& config) {
     for (size_t i = 0; i < widths.size(); ++i) {
         const bool last = i + 1 == widths.size();
         downBlocks.push_back(
-            DownEncoderBlock2D(i == 0 ? widths[0] : widths[i - 1], widths[i], config.layersPerBlock, !last));
+            DownEncoderBlock2D(i == 0 ? widths[0] : widths[i - 1], widths[i], config.layersPerBlock, !last, config.normGroups));
         down_blocks->push_back(downBlocks.back());
     }
-    mid_block = register_module("mid_block", MidBlock2D(widths.back(), config.midBlockAttention));
-    conv_norm_out = register_module("conv_norm_out", GroupNorm(kNormGroups, widths.back(), kNormEps));
+    mid_block = register_module("mid_block", MidBlock2D(widths.back(), config.midBlockAttention, config.normGroups));
+    conv_norm_out = register_module("conv_norm_out", GroupNorm(config.normGroups, widths.back(), kNormEps));
     conv_out = register_module("conv_out", Conv2d(widths.back(), 2 * config.latentChannels, 3, 1, 1));
 }
 

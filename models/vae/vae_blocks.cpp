@@ -9,11 +9,11 @@
 
 namespace sm::vae {
 
-ResnetBlock2DImpl::ResnetBlock2DImpl(int64_t in, int64_t out, double eps) {
+ResnetBlock2DImpl::ResnetBlock2DImpl(int64_t in, int64_t out, double eps, int64_t groups) {
     // Registration order = diffusers' state_dict order (norm1, conv1, norm2, conv2, conv_shortcut).
-    norm1 = register_module("norm1", GroupNorm(kNormGroups, in, eps));
+    norm1 = register_module("norm1", GroupNorm(groups, in, eps));
     conv1 = register_module("conv1", Conv2d(in, out, 3, 1, 1));
-    norm2 = register_module("norm2", GroupNorm(kNormGroups, out, eps));
+    norm2 = register_module("norm2", GroupNorm(groups, out, eps));
     conv2 = register_module("conv2", Conv2d(out, out, 3, 1, 1));
     if (in != out) {
         conv_shortcut = register_module("conv_shortcut", Conv2d(in, out, 1));
@@ -26,8 +26,9 @@ torch::Tensor ResnetBlock2DImpl::forward(const torch::Tensor& x) {
     return (conv_shortcut ? conv_shortcut(x) : x) + h;
 }
 
-MidBlockAttentionImpl::MidBlockAttentionImpl(int64_t channels, double eps, bool upcast) : upcastSoftmax(upcast) {
-    group_norm = register_module("group_norm", GroupNorm(kNormGroups, channels, eps));
+MidBlockAttentionImpl::MidBlockAttentionImpl(int64_t channels, double eps, bool upcast, int64_t groups)
+    : upcastSoftmax(upcast) {
+    group_norm = register_module("group_norm", GroupNorm(groups, channels, eps));
     to_q = register_module("to_q", Linear(channels, channels));
     to_k = register_module("to_k", Linear(channels, channels));
     to_v = register_module("to_v", Linear(channels, channels));
@@ -86,16 +87,16 @@ torch::Tensor Upsample2DImpl::forward(const torch::Tensor& x) {
     return conv(upsampleNearest2x(x));
 }
 
-MidBlock2DImpl::MidBlock2DImpl(int64_t channels, bool withAttention) {
+MidBlock2DImpl::MidBlock2DImpl(int64_t channels, bool withAttention, int64_t groups) {
     // diffusers registers the attentions before the resnets; the state_dict order follows.
     attentions = register_module("attentions", torch::nn::ModuleList());
     resnets = register_module("resnets", torch::nn::ModuleList());
     if (withAttention) {
-        attentionBlocks.push_back(MidBlockAttention(channels));
+        attentionBlocks.push_back(MidBlockAttention(channels, kNormEps, true, groups));
         attentions->push_back(attentionBlocks.back());
     }
     for (int i = 0; i < 2; ++i) {
-        resnetBlocks.push_back(ResnetBlock2D(channels, channels));
+        resnetBlocks.push_back(ResnetBlock2D(channels, channels, kNormEps, groups));
         resnets->push_back(resnetBlocks.back());
     }
 }
@@ -108,10 +109,11 @@ torch::Tensor MidBlock2DImpl::forward(const torch::Tensor& x) {
     return resnetBlocks[1](h);
 }
 
-DownEncoderBlock2DImpl::DownEncoderBlock2DImpl(int64_t in, int64_t out, int64_t layers, bool addDownsample) {
+DownEncoderBlock2DImpl::DownEncoderBlock2DImpl(int64_t in, int64_t out, int64_t layers, bool addDownsample,
+                                               int64_t groups) {
     resnets = register_module("resnets", torch::nn::ModuleList());
     for (int64_t i = 0; i < layers; ++i) {
-        resnetBlocks.push_back(ResnetBlock2D(i == 0 ? in : out, out));
+        resnetBlocks.push_back(ResnetBlock2D(i == 0 ? in : out, out, kNormEps, groups));
         resnets->push_back(resnetBlocks.back());
     }
     if (addDownsample) {
@@ -129,10 +131,11 @@ torch::Tensor DownEncoderBlock2DImpl::forward(const torch::Tensor& x) {
     return downsampler ? downsampler(h) : h;
 }
 
-UpDecoderBlock2DImpl::UpDecoderBlock2DImpl(int64_t in, int64_t out, int64_t layers, bool addUpsample) {
+UpDecoderBlock2DImpl::UpDecoderBlock2DImpl(int64_t in, int64_t out, int64_t layers, bool addUpsample,
+                                           int64_t groups) {
     resnets = register_module("resnets", torch::nn::ModuleList());
     for (int64_t i = 0; i < layers; ++i) {
-        resnetBlocks.push_back(ResnetBlock2D(i == 0 ? in : out, out));
+        resnetBlocks.push_back(ResnetBlock2D(i == 0 ? in : out, out, kNormEps, groups));
         resnets->push_back(resnetBlocks.back());
     }
     if (addUpsample) {

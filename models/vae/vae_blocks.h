@@ -18,14 +18,15 @@
 
 namespace sm::vae {
 
-/// GroupNorm groups and eps of every VAE norm (ldm Normalize(), diffusers resnet_groups / resnet_eps).
+/// GroupNorm groups and eps of every VAE norm (ldm Normalize(), diffusers resnet_groups / resnet_eps). The groups
+/// are VaeConfig::normGroups for the SD VAE (32 in every released one; our small demo VAE uses fewer, see there).
 inline constexpr int64_t kNormGroups = 32;
 inline constexpr double kNormEps = 1e-6;
 
 /// diffusers ResnetBlock2D without time embedding (ldm ResnetBlock with temb_channels 0):
 /// x + conv2(swish(norm2(conv1(swish(norm1(x)))))), the skip through a 1x1 conv_shortcut when in != out.
 struct ResnetBlock2DImpl : torch::nn::Module {
-    ResnetBlock2DImpl(int64_t in, int64_t out, double eps = kNormEps);
+    ResnetBlock2DImpl(int64_t in, int64_t out, double eps = kNormEps, int64_t groups = kNormGroups);
     torch::Tensor forward(const torch::Tensor& x);  // [B, in, H, W] -> [B, out, H, W]
 
     GroupNorm norm1{nullptr}, norm2{nullptr};
@@ -40,7 +41,8 @@ TORCH_MODULE(ResnetBlock2D);
 /// UNetMidBlock2D, false in the SVD MidBlockTemporalDecoder): upstream implements it as `scores.float()`, so a
 /// float64 run takes its softmax in float32; this module does the same to match float64 references.
 struct MidBlockAttentionImpl : torch::nn::Module {
-    explicit MidBlockAttentionImpl(int64_t channels, double eps = kNormEps, bool upcast = true);
+    explicit MidBlockAttentionImpl(int64_t channels, double eps = kNormEps, bool upcast = true,
+                                   int64_t groups = kNormGroups);
     torch::Tensor forward(const torch::Tensor& x);  // [B, C, H, W] -> [B, C, H, W]
 
     GroupNorm group_norm{nullptr};
@@ -75,7 +77,7 @@ torch::Tensor upsampleNearest2x(const torch::Tensor& x);
 
 /// UNetMidBlock2D of the VAE: resnets.0 -> attentions.0 (when present) -> resnets.1, all at `channels`.
 struct MidBlock2DImpl : torch::nn::Module {
-    MidBlock2DImpl(int64_t channels, bool withAttention);
+    MidBlock2DImpl(int64_t channels, bool withAttention, int64_t groups = kNormGroups);
     torch::Tensor forward(const torch::Tensor& x);  // [B, C, H, W] -> [B, C, H, W]
 
     torch::nn::ModuleList attentions{nullptr}, resnets{nullptr};
@@ -86,7 +88,7 @@ TORCH_MODULE(MidBlock2D);
 
 /// DownEncoderBlock2D: `layers` resnets (the first maps in -> out), then an optional Downsample2D.
 struct DownEncoderBlock2DImpl : torch::nn::Module {
-    DownEncoderBlock2DImpl(int64_t in, int64_t out, int64_t layers, bool addDownsample);
+    DownEncoderBlock2DImpl(int64_t in, int64_t out, int64_t layers, bool addDownsample, int64_t groups = kNormGroups);
     torch::Tensor forward(const torch::Tensor& x);  // [B, in, H, W] -> [B, out, H/2 or H, W/2 or W]
 
     torch::nn::ModuleList resnets{nullptr}, downsamplers{nullptr};
@@ -97,7 +99,7 @@ TORCH_MODULE(DownEncoderBlock2D);
 
 /// UpDecoderBlock2D: `layers` resnets (the first maps in -> out), then an optional Upsample2D.
 struct UpDecoderBlock2DImpl : torch::nn::Module {
-    UpDecoderBlock2DImpl(int64_t in, int64_t out, int64_t layers, bool addUpsample);
+    UpDecoderBlock2DImpl(int64_t in, int64_t out, int64_t layers, bool addUpsample, int64_t groups = kNormGroups);
     torch::Tensor forward(const torch::Tensor& x);  // [B, in, H, W] -> [B, out, 2H or H, 2W or W]
 
     torch::nn::ModuleList resnets{nullptr}, upsamplers{nullptr};

@@ -28,21 +28,24 @@ std::string describe(const VaeConfig& config) {
     std::ostringstream out;
     out << io::shapeString(config.blockOutChannels) << " x" << config.layersPerBlock << ", latent "
         << config.latentChannels << (config.midBlockAttention ? ", mid attention" : ", no mid attention");
+    if (config.normGroups != 32) {
+        out << ", " << config.normGroups << " norm groups";
+    }
     return out.str();
 }
 
 void checkConfig(const VaeConfig& config) {
     bool ok = !config.blockOutChannels.empty() && config.layersPerBlock >= 1 && config.inChannels >= 1 &&
-              config.outChannels >= 1 && config.latentChannels >= 1;
+              config.outChannels >= 1 && config.latentChannels >= 1 && config.normGroups >= 1;
     for (const int64_t width : config.blockOutChannels) {
-        ok = ok && width > 0 && width % kNormGroups == 0;
+        ok = ok && width > 0 && config.normGroups >= 1 && width % config.normGroups == 0;
     }
     if (!ok) {
         throw ArgumentError("VAE config " + describe(config) + " (in " + std::to_string(config.inChannels) + ", out " +
                             std::to_string(config.outChannels) +
                             ") cannot be built: needs at least one level, "
                             "widths that are positive multiples of " +
-                            std::to_string(kNormGroups) + " and at least one layer per block");
+                            std::to_string(config.normGroups) + " (the norm groups) and at least one layer per block");
     }
 }
 

@@ -16,6 +16,11 @@ struct VaeConfig {
     int64_t layersPerBlock = 2;                                 // encoder resnets per level (the decoder has one more)
     int64_t latentChannels = 4;
     bool midBlockAttention = true;  // every SD / SVD VAE has it; tiny test models may not
+    /// GroupNorm groups of every norm (diffusers norm_num_groups). 32 in every released SD / SVD VAE; not visible
+    /// in the weights, so it comes from a config (our safetensors metadata, a diffusers config.json). A small VAE
+    /// needs fewer: with 32 channels, 32 groups normalise each channel on its own, and the last norm before
+    /// conv_out then removes each channel's mean, so a flat colour cannot be decoded (the demo VAE uses 1).
+    int64_t normGroups = 32;
     /// Latent scale of the diffusion models (SD 1.x and SVD: 0.18215). Kept here for the callers: encode() and
     /// decode() never apply it. Diffusion latents are `mode_or_sample · scalingFactor`; decode `z / scalingFactor`.
     double scalingFactor = 0.18215;
@@ -28,7 +33,7 @@ struct VaeConfig {
 };
 
 /// Throws sm::ArgumentError unless the config can be built: at least one level, every width a positive multiple
-/// of the 32 GroupNorm groups, layersPerBlock >= 1, positive channel counts.
+/// of normGroups (≥ 1), layersPerBlock >= 1, positive channel counts.
 void checkConfig(const VaeConfig& config);
 
 /// "[128,256,512,512] x2, latent 4, mid attention" — for logs and error messages.

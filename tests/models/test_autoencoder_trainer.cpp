@@ -83,6 +83,36 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(ArgumentError, trainer.latentScale(torch::zeros({1, 3, 30, 30})));
     }
 
+    void decoderOnlyKeepsTheLatentsAndNoiselessDecodesTheMean() {
+        // --decoder-only: encoder weights (and so every latent) unchanged, decoder weights trained, loss falls.
+        AutoencoderTrainerOptions options;
+        options.seed = 4;
+        options.decoderOnly = true;
+        options.posteriorNoise = 0.0;
+        vae::AutoencoderKL vae = randomVae(2);
+        const torch::Tensor images = frames(8, 9);
+        torch::Tensor latentsBefore, decoderBefore;
+        {
+            torch::NoGradGuard noGrad;
+            latentsBefore = vae->encodeDistribution(images).mean().clone();
+            decoderBefore = vae->decoder->conv_out->weight.clone();
+        }
+        AutoencoderTrainer trainer(vae, options);
+        std::vector<double> losses;
+        for (int i = 0; i < 20; ++i)
+            losses.push_back(trainer.trainStep(images).loss);
+        torch::NoGradGuard noGrad;
+        QVERIFY(torch::equal(vae->encodeDistribution(images).mean(), latentsBefore));
+        QVERIFY(!torch::equal(vae->decoder->conv_out->weight, decoderBefore));
+        QVERIFY2(losses.back() < losses.front(), qPrintable(QString("%1 -> %2").arg(losses.front()).arg(losses.back())));
+        // Noiseless: the scale is measured on the mean, so it is 1 / std of the means.
+        const double expected = 1.0 / latentsBefore.to(torch::kFloat64).std().item<double>();
+        QVERIFY(std::abs(trainer.latentScale(images) - expected) < 1e-9 * expected);
+        QCOMPARE(AutoencoderTrainerOptions{}.toJson().value("decoder_only", true), false);
+        options.posteriorNoise = 1.5;
+        QVERIFY_THROWS_EXCEPTION(ArgumentError, options.validate());
+    }
+
     void resumeIsBitExactAndModelLoads() {
         AutoencoderTrainerOptions options;
         options.optimizer.accumulateBatches = 2;

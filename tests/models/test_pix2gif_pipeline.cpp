@@ -85,6 +85,42 @@ private Q_SLOTS:
         QVERIFY(file.contains("alphas_cumprod"));
     }
 
+    void normGroupsTravelWithTheModelFile() {
+        // GroupNorm groups are not visible in the weights: a model with 8 groups (the demo's) must come back with
+        // 8 from its card, and compute exactly what it computed before saving; 8 and 32 groups differ.
+        const auto tokenizer = text::ClipTokenizer::fromOpenAiVocab(kVocab);
+        pix2gif::Pix2GifConfig config = tinyConfig();
+        config.vae.normGroups = 8;
+        config.unet.normGroups = 8;
+        QCOMPARE(pix2gif::Pix2GifConfig::fromJson(config.toJson()).unet.normGroups, int64_t{8});
+        QCOMPARE(pix2gif::Pix2GifConfig::fromJson(config.toJson()).vae.normGroups, int64_t{8});
+        pix2gif::Pix2GifModel model = pix2gif::randomPix2GifModel(config, tokenizer, 11);
+        const std::string path = m_dir.filePath("groups8.safetensors").toStdString();
+        pix2gif::savePix2GifModel(model, path);
+        pix2gif::Pix2GifModel loaded = pix2gif::loadPix2GifModel(path, tokenizer);
+        QCOMPARE(loaded->config().unet.normGroups, int64_t{8});
+        QCOMPARE(loaded->config().vae.normGroups, int64_t{8});
+        torch::NoGradGuard noGrad;
+        const int64_t side = config.imageSize();
+        const torch::Tensor image = sourceTensor(side);
+        const torch::Tensor latent = model->encodeImage(image);
+        QVERIFY(torch::equal(loaded->encodeImage(image), latent));
+        QVERIFY(torch::equal(loaded->decodeLatent(latent), model->decodeLatent(latent)));
+        const torch::Tensor x = torch::cat({latent, latent, latent}, 1);
+        const torch::Tensor t = torch::full({1}, 500.0);
+        const torch::Tensor context = torch::randn({1, config.text.contextLength, config.text.width});
+        const torch::Tensor eps = model->unet->forward(x, t, context);
+        QVERIFY(torch::equal(loaded->unet->forward(x, t, context), eps));
+        // The same weights read as 32 groups (the authors' layout without our card) compute something else.
+        pix2gif::Pix2GifConfig config32 = config;
+        config32.unet.normGroups = 32;
+        config32.vae.normGroups = 32;
+        pix2gif::Pix2GifModel as32 = pix2gif::randomPix2GifModel(config32, tokenizer, 11);
+        QVERIFY(!torch::allclose(as32->unet->forward(x, t, context), eps));
+        config.unet.normGroups = 5;  // does not divide the model channels
+        QVERIFY_THROWS_EXCEPTION(ArgumentError, config.unet.validate());
+    }
+
     void generatesRequestedFramesReproducibly() {
         auto model = engine::loadModel(m_modelPath);
         const engine::ModelInfo info = engine::modelInfo(*model);
