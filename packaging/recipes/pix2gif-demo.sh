@@ -7,11 +7,9 @@
 #   3. a random "demo" architecture (Pix2GifConfig::demo(): 64×64 images, 16×16 latents, one GroupNorm group, CLIP
 #      width 192 on a 4,096-token BPE vocabulary, FlowNet ngf 32, UNet 1.5 M) with a FIXED RANDOM text encoder,
 #   4. the VAE trained on the frames (train-vae), then UNet + FlowNet + motion table trained on its latents (train),
-#   5. the VAE decoder alone fine-tuned further (train-vae --decoder-only: the latents do not change) and swapped
-#      into the trained bundle,
-#   6. evaluation on held-out procedural scenes (different seed stream), motion measured at 128×128.
+#   5. evaluation on held-out procedural scenes (different seed stream), motion measured at 128×128.
 # Usage: bash packaging/recipes/pix2gif-demo.sh [WORK_DIR]   (default: build/demo-model). Set CLI to another
-# stillmotion-cli if needed; VAE_STEPS / STEPS / DECODER_STEPS shorten or lengthen the run. About 80 minutes on
+# stillmotion-cli if needed; VAE_STEPS / STEPS shorten or lengthen the run. About 70 minutes on
 # 2 cores (see resources/models/pix2gif-demo.md).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -19,7 +17,6 @@ work=${1:-$root/build/demo-model}
 cli=${CLI:-$root/build/release/app/stillmotion-cli}
 vae_steps=${VAE_STEPS:-2000}
 steps=${STEPS:-5000}
-decoder_steps=${DECODER_STEPS:-1500}
 mkdir -p "$work" && cd "$work"
 
 # 1. Data: 1,500 procedural clips + opencv-doc's sample videos with hand-written captions.
@@ -48,20 +45,11 @@ echo "an animated character moves" > clips/real/Megamind.txt
     --perceptual-reference target --perceptual-weight 0.5 --snr-gamma 5 --checkpoint-every 500 \
     --sample-every 1000 --threads 1 --seed 2 --cache-frames --name "Pix2Gif demo"
 
-# 5. A better decoder for the same latents, then the trained bundle with it: resuming the decoder run's last
-#    checkpoint with --model = the Pix2Gif bundle and no steps left writes that bundle with this VAE.
-"$cli" train-vae --data pairs --model vae-run/model.safetensors --output vae-decoder --steps "$decoder_steps" \
-    --batch 8 --lr 5e-4 --final-lr-factor 0.1 --posterior-noise 0 --decoder-only --threads 1 \
-    --checkpoint-every 500 --seed 3
-"$cli" train-vae --data pairs --resume vae-decoder/checkpoints/last.safetensors --model pix2gif-run/model.safetensors \
-    --output bundle --steps "$decoder_steps" --posterior-noise 0 --decoder-only --threads 1 --seed 3 \
-    --name "Pix2Gif demo"
-
-# 6. Held-out scenes and the evaluation the card reports.
+# 5. Held-out scenes and the evaluation the card reports.
 "$cli" synth --eval --output eval-set --clips 32 --size 64 --seed 999 --sprites 1:1
-"$cli" eval --model bundle/model.safetensors --eval-set eval-set --analysis-side 128 --steps 100 \
+"$cli" eval --model pix2gif-run/model.safetensors --eval-set eval-set --analysis-side 128 --steps 100 \
     --output eval --json-summary
 
-# 7. The shipped file: EMA weights stored as float16, the evaluation summary in the model card.
-"$cli" create-model --from bundle/model.safetensors --output pix2gif-demo.safetensors \
+# 6. The shipped file: EMA weights stored as float16, the evaluation summary in the model card.
+"$cli" create-model --from pix2gif-run/model.safetensors --output pix2gif-demo.safetensors \
     --name "Pix2Gif demo" --evaluation eval/results.json --half
