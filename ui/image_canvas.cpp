@@ -37,8 +37,12 @@ void ImageCanvas::setImage(const QImage& image) {
 void ImageCanvas::setTargetSize(QSize target) {
     if (target.isEmpty() || target == m_target)
         return;
+    // Same aspect (e.g. a 64 × 64 model after the family's 256 × 256): the user's crop stays valid and is kept.
+    const bool sameAspect = !m_target.isEmpty() && qint64(m_target.width()) * target.height() ==
+                                                       qint64(m_target.height()) * target.width();
     m_target = target;
-    m_crop = core::defaultCrop(m_image.size(), m_target);
+    m_crop = sameAspect && !m_crop.isNull() ? core::clampCrop(m_crop, m_image.size(), m_target)
+                                            : core::defaultCrop(m_image.size(), m_target);
     update();
 }
 

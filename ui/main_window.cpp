@@ -1064,6 +1064,11 @@ void MainWindow::onModelLoaded(core::JobId id, const core::ModelDescription& mod
     m_generationPanel->setLoadedModelText(tr("%1 \u00b7 %2 on %3").arg(model.name, model.precision, model.device));
     if (model.architecture == core::ModelKind::Pix2Gif)
         applyMotionRange(model.minMotion, model.maxMotion);
+    // The crop is resized to what the loaded model generates (the demo model: 64 × 64), not the family's default.
+    if (model.resolution.isValid() && model.architecture == project().model().kind) {
+        m_canvas->setTargetSize(model.resolution);
+        updateInfo();
+    }
 }
 
 void MainWindow::applyMotionRange(int minimum, int maximum) {

@@ -63,6 +63,10 @@ private Q_SLOTS:
         canvas.setCrop(QRect(200, 100, 100, 100));  // unchanged: no signal
         QCOMPARE(spy.count(), 0);
 
+        canvas.setTargetSize(QSize(64, 64));  // same aspect (a 64 × 64 model loaded): the crop is kept
+        QCOMPARE(canvas.crop(), QRect(200, 100, 100, 100));
+        QCOMPARE(canvas.targetSize(), QSize(64, 64));
+
         canvas.setTargetSize(QSize(512, 320));  // new aspect: default crop again
         QCOMPARE(canvas.crop(), QRect(0, 6, 300, 188));
 
