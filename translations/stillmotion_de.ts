@@ -885,7 +885,7 @@
 <context>
     <name>sm::ui::ImageCanvas</name>
     <message>
-        <location filename="../ui/image_canvas.cpp" line="+90"/>
+        <location filename="../ui/image_canvas.cpp" line="+94"/>
         <source>Open an image (Ctrl+O) or drop one here</source>
         <translation>Bild öffnen (Strg+O) oder hier ablegen</translation>
     </message>
@@ -903,7 +903,7 @@
         <translation>Das Quellbild. Das helle Rechteck ist, was das Modell sieht: ziehen zum Verschieben, klicken zum Zentrieren an dieser Stelle, Mausrad zum Ändern der Größe.</translation>
     </message>
     <message>
-        <location line="+59"/>
+        <location line="+60"/>
         <source>loading %1: %2 (%3%)</source>
         <translation>lade %1: %2 (%3 %)</translation>
     </message>
@@ -1295,12 +1295,12 @@ Die vorherige Speicherung, falls vorhanden, ist unverändert.</translation>
     </message>
     <message>
         <location line="+13"/>
-        <location line="+42"/>
+        <location line="+60"/>
         <source>Untitled</source>
         <translation>Unbenannt</translation>
     </message>
     <message>
-        <location line="-251"/>
+        <location line="-269"/>
         <location line="+213"/>
         <source>Save Project</source>
         <translation>Projekt speichern</translation>
@@ -1311,7 +1311,17 @@ Die vorherige Speicherung, falls vorhanden, ist unverändert.</translation>
         <translation>Stillmotion-Projekt (*.smproj)</translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location line="+24"/>
+        <source>Cannot use the trained model: %1</source>
+        <translation>Das trainierte Modell kann nicht verwendet werden: %1</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Generating with %1 from now on.</source>
+        <translation>Ab jetzt wird mit %1 generiert.</translation>
+    </message>
+    <message>
+        <location line="+24"/>
         <source>%1[*] — Stillmotion</source>
         <translation>%1[*] — Stillmotion</translation>
     </message>
@@ -1503,7 +1513,7 @@ Die vorherige Speicherung, falls vorhanden, ist unverändert.</translation>
         <translation>%1 · %2 auf %3</translation>
     </message>
     <message>
-        <location line="+76"/>
+        <location line="+81"/>
         <source>Cannot open recent file</source>
         <translation>Zuletzt geöffnete Datei kann nicht geöffnet werden</translation>
     </message>
@@ -2181,7 +2191,7 @@ Die vorherige Speicherung, falls vorhanden, ist unverändert.</translation>
 <context>
     <name>sm::ui::TrainingPanel</name>
     <message>
-        <location filename="../ui/training_panel.cpp" line="+88"/>
+        <location filename="../ui/training_panel.cpp" line="+93"/>
         <source>The training engine is not available in this build. You can import and curate datasets; training needs a build with the trainer.</source>
         <translation>Die Trainings-Engine ist in dieser Version nicht verfügbar. Datensätze können Sie importieren und kuratieren; zum Trainieren brauchen Sie eine Version mit Trainer.</translation>
     </message>
@@ -2217,6 +2227,16 @@ Die vorherige Speicherung, falls vorhanden, ist unverändert.</translation>
     </message>
     <message>
         <location line="+2"/>
+        <source>Import Folder…</source>
+        <translation>Ordner importieren…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Add every GIF and video in a folder and its subfolders. Captions come from a sidecar &lt;clip&gt;.txt, then captions.csv or captions.json in the clip&apos;s folder, then the file name. You can also drop clips and folders on this panel.</source>
+        <translation>Fügt jedes GIF und Video eines Ordners und seiner Unterordner hinzu. Bildunterschriften stammen aus einer Begleitdatei &lt;clip&gt;.txt, dann aus captions.csv oder captions.json im Ordner des Clips, sonst aus dem Dateinamen. Clips und Ordner lassen sich auch auf dieses Panel ziehen.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Remove</source>
         <translation>Entfernen</translation>
     </message>
@@ -2226,7 +2246,7 @@ Die vorherige Speicherung, falls vorhanden, ist unverändert.</translation>
         <translation>Die ausgewählten Clips aus dem Datensatz entfernen.</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+12"/>
         <location line="+9"/>
         <source>Clip</source>
         <translation>Clip</translation>
@@ -2249,8 +2269,8 @@ Die vorherige Speicherung, falls vorhanden, ist unverändert.</translation>
     </message>
     <message>
         <location line="+4"/>
-        <source>Imported clips: frames read, pairs kept of those measured, and the caption taken from the file name.</source>
-        <translation>Importierte Clips: gelesene Einzelbilder, behaltene von den vermessenen Paaren und die aus dem Dateinamen gewonnene Beschriftung.</translation>
+        <source>Imported clips: frames read, pairs kept of those measured, and the caption (from a sidecar &lt;clip&gt;.txt, captions.csv or captions.json beside the clip, or else the file name).</source>
+        <translation>Importierte Clips: gelesene Bilder, behaltene von den gemessenen Paaren und die Bildunterschrift (aus einer Begleitdatei &lt;clip&gt;.txt, aus captions.csv oder captions.json neben dem Clip, sonst aus dem Dateinamen).</translation>
     </message>
     <message>
         <location line="+5"/>
@@ -2313,7 +2333,12 @@ Die vorherige Speicherung, falls vorhanden, ist unverändert.</translation>
         <translation>Animationen und Videos (*.gif *.webp *.mp4 *.mov *.mkv *.webm *.avi);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+6"/>
+        <source>Import Folder</source>
+        <translation>Ordner importieren</translation>
+    </message>
+    <message>
+        <location line="+32"/>
         <source>The weights training starts from: a Pix2Gif checkpoint to fine-tune, or Stable Diffusion 1.5 to train a new one.</source>
         <translation>Die Gewichte, von denen das Training ausgeht: ein Pix2Gif-Checkpoint zum Feintunen oder Stable Diffusion 1.5, um ein neues Modell zu trainieren.</translation>
     </message>
@@ -2413,7 +2438,7 @@ Die vorherige Speicherung, falls vorhanden, ist unverändert.</translation>
         <translation>Eine geglättete Kopie der Gewichte behalten; sie erzeugt meist bessere Ergebnisse als die rohen Gewichte.</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+12"/>
         <source>Not available: the trainer runs on the CPU, which trains in float32 only. Half precision needs a GPU trainer.</source>
         <translation>Nicht verfügbar: Der Trainer läuft auf der CPU, die nur in float32 trainiert. Halbe Genauigkeit braucht einen GPU-Trainer.</translation>
     </message>
@@ -2518,13 +2543,13 @@ Die vorherige Speicherung, falls vorhanden, ist unverändert.</translation>
         <translation>PyTorch-Gewichte (*.pth *.pt *.safetensors);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location line="+23"/>
-        <location line="+424"/>
+        <location line="+28"/>
+        <location line="+535"/>
         <source>Start</source>
         <translation>Starten</translation>
     </message>
     <message>
-        <location line="-423"/>
+        <location line="-534"/>
         <source>Start training on the curated pairs.</source>
         <translation>Das Training mit den kuratierten Paaren starten.</translation>
     </message>
@@ -2564,12 +2589,22 @@ Die vorherige Speicherung, falls vorhanden, ist unverändert.</translation>
         <translation>Checkpoints</translation>
     </message>
     <message>
-        <location line="+2"/>
-        <source>Checkpoints written so far; add one in the Model Manager to generate with it.</source>
-        <translation>Bisher geschriebene Checkpoints; fügen Sie einen in der Modellverwaltung hinzu, um damit zu erzeugen.</translation>
+        <location line="+3"/>
+        <source>Checkpoints written so far, and the finished model. Double-click one (or select it and press Generate with This) to generate with it in the studio.</source>
+        <translation>Bisher geschriebene Checkpoints und das fertige Modell. Doppelklicken Sie auf einen Eintrag (oder wählen Sie ihn aus und drücken Sie „Damit generieren“), um im Studio damit zu generieren.</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+3"/>
+        <source>Generate with This</source>
+        <translation>Damit generieren</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Add the selected checkpoint or model to the Model Manager and generate with it.</source>
+        <translation>Fügt den ausgewählten Checkpoint bzw. das Modell der Modellverwaltung hinzu und generiert damit.</translation>
+    </message>
+    <message>
+        <location line="+18"/>
         <source>Training loss (should fall and level off) and the learning rate (right axis).</source>
         <translation>Trainingsverlust (sollte fallen und sich einpendeln) und die Lernrate (rechte Achse).</translation>
     </message>
@@ -2619,7 +2654,12 @@ Die vorherige Speicherung, falls vorhanden, ist unverändert.</translation>
         </translation>
     </message>
     <message>
-        <location line="+87"/>
+        <location line="+18"/>
+        <source>no GIF or video files in this folder (%1)</source>
+        <translation>keine GIF- oder Videodateien in diesem Ordner (%1)</translation>
+    </message>
+    <message>
+        <location line="+134"/>
         <source>unreadable</source>
         <translation>nicht lesbar</translation>
     </message>
@@ -2645,7 +2685,7 @@ Die vorherige Speicherung, falls vorhanden, ist unverändert.</translation>
         </translation>
     </message>
     <message>
-        <location line="+106"/>
+        <location line="+119"/>
         <source>Cannot resume: there is no checkpoint at %1. Start a new run, or set the output folder to the one of the run to continue.</source>
         <translation>Fortsetzen nicht möglich: Unter %1 gibt es keinen Checkpoint. Starten Sie einen neuen Lauf oder stellen Sie als Ausgabeordner den des fortzusetzenden Laufs ein.</translation>
     </message>
@@ -2680,7 +2720,12 @@ Die vorherige Speicherung, falls vorhanden, ist unverändert.</translation>
         <translation>Fertig.</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+18"/>
+        <source>finished model — %1</source>
+        <translation>fertiges Modell — %1</translation>
+    </message>
+    <message>
+        <location line="+16"/>
         <source>Step %1 of %2 · loss %3 · elapsed %4 · remaining %5</source>
         <translation>Schritt %1 von %2 · Verlust %3 · vergangen %4 · verbleibend %5</translation>
     </message>

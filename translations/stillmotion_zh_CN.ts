@@ -883,7 +883,7 @@
 <context>
     <name>sm::ui::ImageCanvas</name>
     <message>
-        <location filename="../ui/image_canvas.cpp" line="+90"/>
+        <location filename="../ui/image_canvas.cpp" line="+94"/>
         <source>Open an image (Ctrl+O) or drop one here</source>
         <translation>打开图像（Ctrl+O）或拖放到此处</translation>
     </message>
@@ -901,7 +901,7 @@
         <translation>源图像。亮色矩形是模型看到的区域：拖动可移动，单击可将其居中于该处，滚动鼠标滚轮可调整大小。</translation>
     </message>
     <message>
-        <location line="+59"/>
+        <location line="+60"/>
         <source>loading %1: %2 (%3%)</source>
         <translation>正在加载 %1：%2（%3%）</translation>
     </message>
@@ -1292,12 +1292,12 @@ The previous save, if any, is unchanged.</source>
     </message>
     <message>
         <location line="+13"/>
-        <location line="+42"/>
+        <location line="+60"/>
         <source>Untitled</source>
         <translation>未命名</translation>
     </message>
     <message>
-        <location line="-251"/>
+        <location line="-269"/>
         <location line="+213"/>
         <source>Save Project</source>
         <translation>保存项目</translation>
@@ -1308,7 +1308,17 @@ The previous save, if any, is unchanged.</source>
         <translation>Stillmotion 项目 (*.smproj)</translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location line="+24"/>
+        <source>Cannot use the trained model: %1</source>
+        <translation>无法使用训练好的模型：%1</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Generating with %1 from now on.</source>
+        <translation>此后将使用 %1 生成。</translation>
+    </message>
+    <message>
+        <location line="+24"/>
         <source>%1[*] — Stillmotion</source>
         <translation>%1[*] — Stillmotion</translation>
     </message>
@@ -1497,7 +1507,7 @@ The previous save, if any, is unchanged.</source>
         <translation>%1 · %2，运行于 %3</translation>
     </message>
     <message>
-        <location line="+76"/>
+        <location line="+81"/>
         <source>Cannot open recent file</source>
         <translation>无法打开最近的文件</translation>
     </message>
@@ -2172,7 +2182,7 @@ The previous save, if any, is unchanged.</source>
 <context>
     <name>sm::ui::TrainingPanel</name>
     <message>
-        <location filename="../ui/training_panel.cpp" line="+88"/>
+        <location filename="../ui/training_panel.cpp" line="+93"/>
         <source>The training engine is not available in this build. You can import and curate datasets; training needs a build with the trainer.</source>
         <translation>此版本中没有训练引擎。您可以导入和整理数据集；训练需要包含训练器的版本。</translation>
     </message>
@@ -2208,6 +2218,16 @@ The previous save, if any, is unchanged.</source>
     </message>
     <message>
         <location line="+2"/>
+        <source>Import Folder…</source>
+        <translation>导入文件夹…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Add every GIF and video in a folder and its subfolders. Captions come from a sidecar &lt;clip&gt;.txt, then captions.csv or captions.json in the clip&apos;s folder, then the file name. You can also drop clips and folders on this panel.</source>
+        <translation>添加文件夹及其子文件夹中的所有 GIF 和视频。描述依次取自同名的 &lt;clip&gt;.txt 附属文件、片段所在文件夹中的 captions.csv 或 captions.json，最后取自文件名。也可以把片段和文件夹拖放到此面板上。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Remove</source>
         <translation>删除</translation>
     </message>
@@ -2217,7 +2237,7 @@ The previous save, if any, is unchanged.</source>
         <translation>从数据集中删除所选片段。</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+12"/>
         <location line="+9"/>
         <source>Clip</source>
         <translation>片段</translation>
@@ -2240,8 +2260,8 @@ The previous save, if any, is unchanged.</source>
     </message>
     <message>
         <location line="+4"/>
-        <source>Imported clips: frames read, pairs kept of those measured, and the caption taken from the file name.</source>
-        <translation>已导入的片段：读取的帧数、已测量帧对中保留的数量，以及取自文件名的描述文字。</translation>
+        <source>Imported clips: frames read, pairs kept of those measured, and the caption (from a sidecar &lt;clip&gt;.txt, captions.csv or captions.json beside the clip, or else the file name).</source>
+        <translation>已导入的片段：读取的帧数、测量的帧对中保留的数量，以及描述（取自附属文件 &lt;clip&gt;.txt、片段旁的 captions.csv 或 captions.json，否则取自文件名）。</translation>
     </message>
     <message>
         <location line="+5"/>
@@ -2304,7 +2324,12 @@ The previous save, if any, is unchanged.</source>
         <translation>动画和视频 (*.gif *.webp *.mp4 *.mov *.mkv *.webm *.avi);;所有文件 (*)</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+6"/>
+        <source>Import Folder</source>
+        <translation>导入文件夹</translation>
+    </message>
+    <message>
+        <location line="+32"/>
         <source>The weights training starts from: a Pix2Gif checkpoint to fine-tune, or Stable Diffusion 1.5 to train a new one.</source>
         <translation>训练的起始权重：用于微调的 Pix2Gif 检查点，或用于训练新模型的 Stable Diffusion 1.5。</translation>
     </message>
@@ -2404,7 +2429,7 @@ The previous save, if any, is unchanged.</source>
         <translation>保留一份平滑后的权重副本；它的生成效果通常优于原始权重。</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+12"/>
         <source>Not available: the trainer runs on the CPU, which trains in float32 only. Half precision needs a GPU trainer.</source>
         <translation>不可用：训练器在 CPU 上运行，CPU 只能以 float32 训练。半精度需要 GPU 训练器。</translation>
     </message>
@@ -2509,13 +2534,13 @@ The previous save, if any, is unchanged.</source>
         <translation>PyTorch 权重 (*.pth *.pt *.safetensors);;所有文件 (*)</translation>
     </message>
     <message>
-        <location line="+23"/>
-        <location line="+424"/>
+        <location line="+28"/>
+        <location line="+535"/>
         <source>Start</source>
         <translation>开始</translation>
     </message>
     <message>
-        <location line="-423"/>
+        <location line="-534"/>
         <source>Start training on the curated pairs.</source>
         <translation>使用整理好的帧对开始训练。</translation>
     </message>
@@ -2555,12 +2580,22 @@ The previous save, if any, is unchanged.</source>
         <translation>检查点</translation>
     </message>
     <message>
-        <location line="+2"/>
-        <source>Checkpoints written so far; add one in the Model Manager to generate with it.</source>
-        <translation>目前已写入的检查点；在模型管理器中添加后即可用于生成。</translation>
+        <location line="+3"/>
+        <source>Checkpoints written so far, and the finished model. Double-click one (or select it and press Generate with This) to generate with it in the studio.</source>
+        <translation>目前已写入的检查点以及训练完成的模型。双击其中一项（或选中后按“用它生成”）即可在工作室中用它生成。</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+3"/>
+        <source>Generate with This</source>
+        <translation>用它生成</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Add the selected checkpoint or model to the Model Manager and generate with it.</source>
+        <translation>将选中的检查点或模型添加到模型管理器并用它生成。</translation>
+    </message>
+    <message>
+        <location line="+18"/>
         <source>Training loss (should fall and level off) and the learning rate (right axis).</source>
         <translation>训练损失（应下降并趋于平稳）和学习率（右轴）。</translation>
     </message>
@@ -2609,7 +2644,12 @@ The previous save, if any, is unchanged.</source>
         </translation>
     </message>
     <message>
-        <location line="+87"/>
+        <location line="+18"/>
+        <source>no GIF or video files in this folder (%1)</source>
+        <translation>此文件夹中没有 GIF 或视频文件（%1）</translation>
+    </message>
+    <message>
+        <location line="+134"/>
         <source>unreadable</source>
         <translation>无法读取</translation>
     </message>
@@ -2633,7 +2673,7 @@ The previous save, if any, is unchanged.</source>
         </translation>
     </message>
     <message>
-        <location line="+106"/>
+        <location line="+119"/>
         <source>Cannot resume: there is no checkpoint at %1. Start a new run, or set the output folder to the one of the run to continue.</source>
         <translation>无法继续：%1 处没有检查点。请开始新的训练，或将输出文件夹设为要继续的那次训练的文件夹。</translation>
     </message>
@@ -2668,7 +2708,12 @@ The previous save, if any, is unchanged.</source>
         <translation>已完成。</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+18"/>
+        <source>finished model — %1</source>
+        <translation>训练完成的模型 — %1</translation>
+    </message>
+    <message>
+        <location line="+16"/>
         <source>Step %1 of %2 · loss %3 · elapsed %4 · remaining %5</source>
         <translation>第 %1/%2 步 · 损失 %3 · 已用 %4 · 剩余 %5</translation>
     </message>

@@ -191,6 +191,7 @@ MainWindow::MainWindow(QWidget* parent, core::GenerationBackendFactory backendFa
             [this] { m_document->setDataset(m_trainingPanel->dataset()); });
     connect(m_document, &ProjectDocument::documentReset, this,
             [this] { m_trainingPanel->setDataset(m_document->project().dataset()); });
+    connect(m_trainingPanel, &TrainingPanel::useForGenerationRequested, this, &MainWindow::useTrainedModel);
     connect(m_worker, &core::InferenceWorker::loadProgress, this,
             [this](core::JobId id, double fraction, const QString& stage) {
                 if (id != m_loadJob)
@@ -676,6 +677,24 @@ void MainWindow::setModelKind(core::ModelKind kind) {
     choice.weightsId.clear();  // weights belong to one model family
     // The crop takes the new model's aspect: the default crop for it, in one undo step with the model.
     m_document->setModel(choice, core::defaultCrop(project().sourceImage().size(), core::modelInputSize(kind)));
+}
+
+// A checkpoint or finished model from the Project dock: into the catalog (so the Model Manager and the weights list
+// show it) and the project's Pix2Gif weights, in one undo step; the next generation loads it.
+void MainWindow::useTrainedModel(const QString& path) {
+    QString error;
+    if (!m_catalog->addPath(path, &error)) {
+        statusBar()->showMessage(tr("Cannot use the trained model: %1").arg(error), kStatusTimeoutMs);
+        return;
+    }
+    const QString absolute = QFileInfo(path).absoluteFilePath();
+    const QRect crop = project().model().kind == core::ModelKind::Pix2Gif
+                           ? project().crop()
+                           : core::defaultCrop(project().sourceImage().size(),
+                                               core::modelInputSize(core::ModelKind::Pix2Gif));
+    m_document->setModel(core::ModelChoice{core::ModelKind::Pix2Gif, absolute}, crop);
+    statusBar()->showMessage(tr("Generating with %1 from now on.").arg(QDir::toNativeSeparators(absolute)),
+                             kStatusTimeoutMs);
 }
 
 // The canvas follows the document (load, undo, redo); its own edits come back through onCropChanged().

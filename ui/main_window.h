@@ -127,6 +127,8 @@ private:
     bool save();
     bool saveAs();
     void setModelKind(core::ModelKind kind);
+    // Makes a trained checkpoint / model the project's Pix2Gif weights (Project dock, "Generate with This").
+    void useTrainedModel(const QString& path);
     void syncCanvas();
     void onCropChanged(const QRect& crop);
     void updateTitle();

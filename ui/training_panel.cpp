@@ -2,6 +2,9 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QMimeData>
 #include <QDir>
 #include <QDoubleSpinBox>
 #include <QFileDialog>
@@ -29,6 +32,7 @@
 #include <cmath>
 #include <cstdint>
 
+#include "dataset/clip_captions.h"
 #include "qcustomplot_include.h"
 
 namespace sm::ui {
@@ -76,6 +80,7 @@ void stylePlot(QCustomPlot* plot) {
 }  // namespace
 
 TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent), m_curation(new QFutureWatcher<void>(this)) {
+    setAcceptDrops(true);  // clips and folders dropped anywhere on the panel are imported
     qRegisterMetaType<sm::core::ClipReport>();
     m_backend = core::createTrainingBackend();
     auto* layout = new QVBoxLayout(this);
@@ -144,9 +149,15 @@ void TrainingPanel::buildDatasetTab() {
     import->setToolTip(
         tr("Add clips to the dataset. Frame pairs are measured with optical flow; pairs whose motion "
            "lies in 2–19 are kept, at most 10 per clip, spread over that range."));
-    auto* remove = new QPushButton(tr("Remove"));
+    auto* importFolder = new QPushButton(tr("Import Folder\u2026"));
+    importFolder->setToolTip(
+        tr("Add every GIF and video in a folder and its subfolders. Captions come from a sidecar <clip>.txt, "
+           "then captions.csv or captions.json in the clip's folder, then the file name. You can also drop "
+           "clips and folders on this panel."));
+    auto* remove = m_removeClips = new QPushButton(tr("Remove"));
     remove->setToolTip(tr("Remove the selected clips from the dataset."));
     buttons->addWidget(import);
+    buttons->addWidget(importFolder);
     buttons->addWidget(remove);
     buttons->addStretch(1);
     m_datasetSummary = new QLabel;
@@ -160,8 +171,8 @@ void TrainingPanel::buildDatasetTab() {
     m_clipList->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_clipList->setIconSize(QSize(40, 40));
     m_clipList->setToolTip(
-        tr("Imported clips: frames read, pairs kept of those measured, and the caption taken "
-           "from the file name."));
+        tr("Imported clips: frames read, pairs kept of those measured, and the caption (from a sidecar "
+           "<clip>.txt, captions.csv or captions.json beside the clip, or else the file name)."));
     splitter->addWidget(m_clipList);
     m_pairList = new QTreeWidget;
     m_pairList->setRootIsDecorated(false);
@@ -213,6 +224,12 @@ void TrainingPanel::buildDatasetTab() {
         if (!paths.isEmpty())
             importClips(paths);
     });
+    connect(importFolder, &QPushButton::clicked, this, [this] {
+        const QString folder = QFileDialog::getExistingDirectory(
+            this, tr("Import Folder"), QStandardPaths::writableLocation(QStandardPaths::MoviesLocation));
+        if (!folder.isEmpty())
+            importClips({folder});
+    });
     connect(remove, &QPushButton::clicked, this, [this] {
         const QList<QTreeWidgetItem*> selected = m_clipList->selectedItems();
         for (QTreeWidgetItem* item : selected) {
@@ -220,7 +237,8 @@ void TrainingPanel::buildDatasetTab() {
             m_clips.erase(std::remove_if(m_clips.begin(), m_clips.end(),
                                          [&path](const core::ClipReport& r) { return r.path == path; }),
                           m_clips.end());
-            m_sources.removeAll(path);
+            if (!m_sources.removeAll(path))
+                excludeFromFolderSource(path);
         }
         refreshDataset();
         if (!selected.isEmpty())
@@ -437,8 +455,24 @@ void TrainingPanel::buildTrainingTab() {
     left->addWidget(m_trainingStatus);
     left->addWidget(new QLabel(tr("Checkpoints")));
     m_checkpoints = new QListWidget;
-    m_checkpoints->setToolTip(tr("Checkpoints written so far; add one in the Model Manager to generate with it."));
+    m_checkpoints->setToolTip(
+        tr("Checkpoints written so far, and the finished model. Double-click one (or select it and press "
+           "Generate with This) to generate with it in the studio."));
     left->addWidget(m_checkpoints, 1);
+    m_useModel = new QPushButton(tr("Generate with This"));
+    m_useModel->setToolTip(tr("Add the selected checkpoint or model to the Model Manager and generate with it."));
+    m_useModel->setEnabled(false);
+    left->addWidget(m_useModel);
+    connect(m_checkpoints, &QListWidget::itemSelectionChanged, this,
+            [this] { m_useModel->setEnabled(!m_checkpoints->selectedItems().isEmpty()); });
+    connect(m_checkpoints, &QListWidget::itemDoubleClicked, this, [this](QListWidgetItem* item) {
+        Q_EMIT useForGenerationRequested(item->data(Qt::UserRole).toString());
+    });
+    connect(m_useModel, &QPushButton::clicked, this, [this] {
+        const QList<QListWidgetItem*> selected = m_checkpoints->selectedItems();
+        if (!selected.isEmpty())
+            Q_EMIT useForGenerationRequested(selected.first()->data(Qt::UserRole).toString());
+    });
     layout->addWidget(m_trainingWidgets, 2);
 
     auto* right = new QVBoxLayout;
@@ -523,12 +557,31 @@ void TrainingPanel::importClips(const QStringList& paths) {
     // consecutive pairs costs little next to the optical flow of the pairs, and decoding once serves both.
     m_curation->setFuture(QtConcurrent::run([this, paths, cancel] {
         const core::CurationOptions options;
+        core::CaptionResolver captions;
+        QStringList clips;
         for (const QString& path : paths) {
+            if (!QFileInfo(path).isDir()) {
+                clips.append(path);
+                continue;
+            }
+            const QStringList found = core::findClips(path, cancel.get());
+            if (found.isEmpty() && !cancel->load()) {
+                // Listed like an unreadable clip, so the user sees why nothing was added.
+                core::ClipReport report;
+                report.path = path;
+                report.error = tr("no GIF or video files in this folder (%1)")
+                                   .arg(core::clipSuffixes().join(QStringLiteral(", ")));
+                QMetaObject::invokeMethod(
+                    this, [this, report] { addReport(report, -1); }, Qt::QueuedConnection);
+            }
+            clips += found;
+        }
+        for (const QString& path : clips) {
             if (cancel->load())
                 return;
             core::ClipReport report;
             report.path = path;
-            report.caption = core::captionFromFileName(path);
+            report.caption = captions.captionFor(path);
             int ssimLevel = -1;
             QVector<QImage> frames;
             if (core::decodeClipFrames(path, std::max(2, options.maxFrames), &frames, &report.size, &report.fps,
@@ -549,6 +602,52 @@ void TrainingPanel::importClips(const QStringList& paths) {
                 this, [this, report, ssimLevel] { addReport(report, ssimLevel); }, Qt::QueuedConnection);
         }
     }));
+}
+
+// A clip removed from a folder source: the folder is replaced by its other clips (as curated now), so that
+// opening the project again does not bring the removed clip back.
+void TrainingPanel::excludeFromFolderSource(const QString& clipPath) {
+    for (int i = 0; i < m_sources.size(); ++i) {
+        const QString folder = m_sources.at(i);
+        if (!QFileInfo(folder).isDir() || !clipPath.startsWith(QDir(folder).absolutePath() + QLatin1Char('/')))
+            continue;
+        QStringList rest;
+        for (const core::ClipReport& clip : m_clips)
+            if (clip.path.startsWith(QDir(folder).absolutePath() + QLatin1Char('/')) && !m_sources.contains(clip.path))
+                rest.append(clip.path);
+        m_sources.removeAt(i);
+        for (int k = 0; k < rest.size(); ++k)
+            m_sources.insert(i + k, rest.at(k));
+        return;
+    }
+}
+
+void TrainingPanel::dragEnterEvent(QDragEnterEvent* event) {
+    if (!droppedPaths(event->mimeData()).isEmpty())
+        event->acceptProposedAction();
+}
+
+void TrainingPanel::dropEvent(QDropEvent* event) {
+    const QStringList paths = droppedPaths(event->mimeData());
+    if (paths.isEmpty())
+        return;
+    event->acceptProposedAction();
+    m_tabs->setCurrentIndex(0);  // the Dataset tab shows what the drop adds
+    importClips(paths);
+}
+
+// Local folders and files with a clip suffix; other files (a stray text file in a multi-selection) are left out.
+QStringList TrainingPanel::droppedPaths(const QMimeData* mime) {
+    QStringList paths;
+    if (!mime || !mime->hasUrls())
+        return paths;
+    for (const QUrl& url : mime->urls()) {
+        const QFileInfo info(url.toLocalFile());
+        if (url.isLocalFile() &&
+            (info.isDir() || core::clipSuffixes().contains(info.suffix().toLower())))
+            paths.append(info.absoluteFilePath());
+    }
+    return paths;
 }
 
 bool TrainingPanel::isCurating() const {
@@ -821,11 +920,28 @@ void TrainingPanel::onState(core::TrainingState state) {
             break;
         case core::TrainingState::Finished:
             m_trainingStatus->setText(tr("Finished."));
+            addFinishedModel();
             break;
         case core::TrainingState::Failed:
             break;  // failed() says why
     }
     updateButtons();
+}
+
+// A run that reached its last step saved <output>/model.safetensors (EMA weights when EMA is on): listed first and
+// selected, ready for "Generate with This". A stopped run saved checkpoints only.
+void TrainingPanel::addFinishedModel() {
+    const QString path = QDir(m_output->text()).filePath(QStringLiteral("model.safetensors"));
+    if (!QFileInfo::exists(path))
+        return;
+    for (int i = 0; i < m_checkpoints->count(); ++i)
+        if (m_checkpoints->item(i)->data(Qt::UserRole).toString() == path)
+            return;
+    auto* item = new QListWidgetItem(tr("finished model \u2014 %1").arg(QFileInfo(path).fileName()));
+    item->setToolTip(QDir::toNativeSeparators(path));
+    item->setData(Qt::UserRole, path);
+    m_checkpoints->insertItem(0, item);
+    m_checkpoints->setCurrentItem(item);
 }
 
 // Metrics can arrive every step; the plot repaints once per event-loop pass (queued replot), not once per point.

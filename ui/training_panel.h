@@ -33,6 +33,9 @@
 #include "project/project.h"
 
 class QCPBars;
+class QDragEnterEvent;
+class QDropEvent;
+class QMimeData;
 class QCustomPlot;
 class QDoubleSpinBox;
 class QCheckBox;
@@ -54,7 +57,9 @@ public:
     explicit TrainingPanel(QWidget* parent = nullptr);
     ~TrainingPanel() override;
 
-    // Curates the clips on a pool thread; reports arrive one by one (clipCurated()).
+    // Curates the clips on a pool thread; reports arrive one by one (clipCurated()). A folder adds every clip
+    // under it (core::findClips); captions come from core::CaptionResolver (sidecar .txt, captions.csv/json, file
+    // name). Dropping clips or folders on the panel imports them too.
     void importClips(const QStringList& paths);
     bool isCurating() const;
     const QVector<core::ClipReport>& clips() const { return m_clips; }
@@ -98,6 +103,9 @@ public:
     QPushButton* pauseButton() const { return m_pause; }
     QPushButton* stopButton() const { return m_stop; }
     QPushButton* resumeRunButton() const { return m_resumeRun; }
+    QPushButton* useModelButton() const { return m_useModel; }
+    QTreeWidget* clipList() const { return m_clipList; }
+    QPushButton* removeClipsButton() const { return m_removeClips; }
     QTabWidget* tabs() const { return m_tabs; }
     QCustomPlot* ssimHistogramPlot() const { return m_ssimPlot; }
     QLineEdit* outputEdit() const { return m_output; }
@@ -117,8 +125,18 @@ Q_SIGNALS:
     void curationFinished();
     // The user imported or removed sources or changed a training setting (the project is modified).
     void datasetChanged();
+    // "Generate with This" or a double-click on a checkpoint or the finished model: the main window adds the file
+    // to the model catalog and makes it the project's Pix2Gif weights.
+    void useForGenerationRequested(const QString& modelPath);
+
+protected:
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
 
 private:
+    static QStringList droppedPaths(const QMimeData* mime);
+    void excludeFromFolderSource(const QString& clipPath);
+    void addFinishedModel();
     void buildDatasetTab();
     void buildTrainingTab();
     bool startTraining(bool resume);
@@ -170,6 +188,8 @@ private:
     QPushButton* m_resumeRun = nullptr;
     QPushButton* m_pause = nullptr;
     QPushButton* m_stop = nullptr;
+    QPushButton* m_useModel = nullptr;
+    QPushButton* m_removeClips = nullptr;
     QProgressBar* m_progress = nullptr;
     QLabel* m_trainingStatus = nullptr;
     QCustomPlot* m_lossPlot = nullptr;

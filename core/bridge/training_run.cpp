@@ -527,6 +527,34 @@ private:
     const RunClock m_clock;
 };
 
+// The targets are posterior samples, as ldm's get_first_stage_encoding draws them. SD's VAE has σ ≈ 1e-2 of its
+// latents' spread; a VAE trained as a plain autoencoder without a pinned σ (train-vae --posterior-noise 0 before
+// the pin) has σ about as large as the latents, so the targets are mostly noise and the model learns to draw it.
+void warnAboutNoisyPosterior(pix2gif::Pix2GifModel& model, const PairDataset& dataset, int side,
+                             const RunCallbacks& callbacks) {
+    const PairSplit split = dataset.size(PairSplit::Train) > 0 ? PairSplit::Train : PairSplit::Val;
+    if (dataset.size(split) == 0)
+        return;
+    QImage frame0, frame1;
+    QString error;
+    if (!PairDataset::loadPair(dataset.entries(split).first(), side, &frame0, &frame1, &error))
+        return;  // the data loader reports unreadable frames itself
+    torch::NoGradGuard noGrad;
+    const torch::Tensor image = imageToTensor(frame0).unsqueeze(0).to(model->parameters().front().device());
+    const vae::DiagonalGaussian posterior = model->vae->encodeDistribution(image.to(model->parameters().front().dtype()));
+    const double sigma = posterior.std().to(torch::kFloat32).mean().item<double>();
+    const double spread = posterior.mean().to(torch::kFloat32).std().item<double>();
+    if (sigma > 0.1 * spread)
+        warn(callbacks, QStringLiteral("the VAE's posterior σ (%1) is %2× the spread of its latents (%3): the training "
+                                       "targets, which are posterior samples as in ldm, will be mostly noise and the "
+                                       "model will learn to draw it. Use a VAE trained with posterior noise, or "
+                                       "retrain this one with train-vae --posterior-noise 0, which saves its "
+                                       "posterior as a point mass at the mean")
+                            .arg(sigma, 0, 'g', 3)
+                            .arg(sigma / std::max(spread, 1e-12), 0, 'f', 1)
+                            .arg(spread, 0, 'g', 3));
+}
+
 RunResult runPix2Gif(const Pix2GifRunOptions& options, const RunCallbacks& callbacks) {
     RunSetup setup(options, callbacks);
     const RunPaths& paths = setup.paths;
@@ -568,6 +596,7 @@ RunResult runPix2Gif(const Pix2GifRunOptions& options, const RunCallbacks& callb
     if (trainerOptions.perceptualLayers.empty())
         trainerOptions.perceptualWeight = 0.0;
 
+    warnAboutNoisyPosterior(model, data.dataset(), side, callbacks);
     training::Pix2GifTrainer trainer(model, trainerOptions, ComputeTarget{}, setup.trainerCallbacks);
     TrainingLoop loop(setup, trainer, data, {QStringLiteral("mse"), QStringLiteral("perceptual")},
                       QStringLiteral("pix2gif"), pix2gifOptionsJson(options), callbacks);
@@ -732,6 +761,12 @@ RunResult runVae(const VaeRunOptions& options, const RunCallbacks& callbacks) {
                             {"time_s", loop.seconds()},
                             {"finished", QDateTime::currentDateTimeUtc().toString(Qt::ISODate).toStdString()},
                             {"options", toNlohmann(vaeOptionsJson(recorded))}};
+    if (options.posteriorNoise == 0.0) {
+        // Trained on its means alone: σ learned nothing (it sits near 1, the size of the means), and `train`
+        // samples the posterior as ldm does. A point mass makes those samples the means the decoder knows.
+        bundle->vae->pinPosteriorToMean();
+        card.training["vae"]["posterior"] = "point mass at the mean (log-variance pinned to -20)";
+    }
     bundle->card() = card;
     result.modelPath = QDir(paths.output).filePath(QStringLiteral("model.safetensors"));
     pix2gif::savePix2GifModel(bundle, result.modelPath.toStdString());

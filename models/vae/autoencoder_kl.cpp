@@ -105,6 +105,13 @@ torch::Tensor AutoencoderKLImpl::decode(const torch::Tensor& z) {
     return decoder(post_quant_conv(z));
 }
 
+void AutoencoderKLImpl::pinPosteriorToMean(double logvar) {
+    torch::NoGradGuard noGrad;
+    const int64_t c = m_config.latentChannels;
+    quant_conv->weight.narrow(0, c, c).zero_();
+    quant_conv->bias.narrow(0, c, c).fill_(logvar);
+}
+
 torch::Tensor AutoencoderKLImpl::decodeTiled(const torch::Tensor& z, const TiledDecodeOptions& options) {
     checkLatent(z, m_config);
     if (options.tile < 1 || options.overlap < 0 || options.overlap >= options.tile) {

@@ -90,6 +90,13 @@ struct AutoencoderKLImpl : torch::nn::Module {
     /// decode(). Throws sm::ArgumentError for tile < 1 or overlap outside [0, tile).
     torch::Tensor decodeTiled(const torch::Tensor& z, const TiledDecodeOptions& options = {});
 
+    /// Makes the posterior a point mass at its mean: the log-variance half of quant_conv gets zero weights and the
+    /// bias `logvar` (σ = exp(logvar / 2), 4.5e-5 for the default), so sampling it returns the mean. For a VAE
+    /// trained as a plain autoencoder (decoding the mean, a negligible KL weight), whose σ never learned anything
+    /// and stays near 1 (the size of the means themselves): a diffusion trainer that samples the posterior, as
+    /// ldm's get_first_stage_encoding does, would otherwise learn to draw that noise.
+    void pinPosteriorToMean(double logvar = -20.0);
+
     Encoder encoder{nullptr};
     Decoder decoder{nullptr};
     Conv2d quant_conv{nullptr}, post_quant_conv{nullptr};

@@ -189,6 +189,10 @@ private Q_SLOTS:
         QString log;
         QCOMPARE(run(sm::cli::runTrainCommand, trainArgs(runDir), &log), 0);
         QVERIFY2(log.contains(QLatin1String("trained 6 steps")), qPrintable(log));
+        // The base is random: its posterior σ is about as large as its latents, and the log says what that does.
+        QVERIFY2(log.contains(QStringLiteral("the VAE's posterior σ")) &&
+                     log.contains(QLatin1String("--posterior-noise 0")),
+                 qPrintable(log));
         for (const char* name : {"checkpoints/step-000003.safetensors", "checkpoints/step-000006.safetensors",
                                  "checkpoints/last.safetensors", "checkpoints/step-000003.safetensors.run.json",
                                  "model.safetensors", "samples/step-000003.png", "samples/step-000006.png"})
@@ -267,6 +271,21 @@ private Q_SLOTS:
         QVERIFY2(psnr > 0.0 && psnr <= 100.0, qPrintable(QString::number(psnr)));
         QCOMPARE(trained->card().training["vae"]["options"].value("posterior_noise", -1.0), 0.0);
         QVERIFY(!torch::equal(trained->vae->parameters().front(), base->vae->parameters().front()));
+        // Trained on its means (--posterior-noise 0): the saved posterior is a point mass there, so `train`, which
+        // samples it, sees the latents the decoder was trained on. The base's random σ is near 1.
+        {
+            torch::NoGradGuard noGrad;
+            const torch::Tensor image = torch::rand({1, 3, 32, 32}) * 2.0 - 1.0;
+            sm::vae::AutoencoderKL trainedVae = trained->vae, baseVae = base->vae;
+            const auto posterior = trainedVae->encodeDistribution(image);
+            QVERIFY2(posterior.std().max().item<double>() < 1e-4,
+                     qPrintable(QString::number(posterior.std().max().item<double>())));
+            QVERIFY(baseVae->encodeDistribution(image).std().mean().item<double>() > 0.1);
+            QVERIFY(torch::allclose(posterior.sample(torch::randn(posterior.mean().sizes())), posterior.mean(), 0.0,
+                                    1e-3));
+        }
+        QCOMPARE(trained->card().training["vae"].value("posterior", std::string()),
+                 std::string("point mass at the mean (log-variance pinned to -20)"));
         // Everything but the VAE is the base's.
         QVERIFY(torch::equal(trained->unet->parameters().front(), base->unet->parameters().front()));
     }

@@ -15,6 +15,8 @@
 #include <QDoubleSpinBox>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMimeData>
+#include <QTreeWidget>
 #include <QListWidget>
 #include <QPushButton>
 #include <QSpinBox>
@@ -208,6 +210,68 @@ private Q_SLOTS:
         QCOMPARE(levels.at(slowLevel), 1);
         QCOMPARE(levels.at(fastLevel), 1);
         QCOMPARE(std::accumulate(levels.begin(), levels.end(), 0), 2);  // the unreadable clip is not counted
+    }
+
+    // Folders are imported whole (captions from sidecars, else the file name), dropped clips and folders are
+    // imported, an empty folder is listed with the reason, and removing a clip of an imported folder keeps it out of
+    // the saved sources.
+    void importsFoldersAndDrops() {
+        sm::core::registerTrainingBackend(QString(), {});
+        const QString folder = m_dir.filePath(QStringLiteral("folder"));
+        QVERIFY(QDir().mkpath(folder + QStringLiteral("/sub")));
+        const QString a = movingSquareGif(folder, QStringLiteral("a.gif"), 2);
+        const QString b = movingSquareGif(folder + QStringLiteral("/sub"), QStringLiteral("b.gif"), 3);
+        QVERIFY(!a.isEmpty() && !b.isEmpty());
+        QFile sidecar(folder + QStringLiteral("/sub/b.txt"));
+        QVERIFY(sidecar.open(QIODevice::WriteOnly));
+        sidecar.write("a square sails by");
+        sidecar.close();
+        const QString empty = m_dir.filePath(QStringLiteral("empty"));
+        QVERIFY(QDir().mkpath(empty));
+        QFile notes(m_dir.filePath(QStringLiteral("notes.txt")));
+        QVERIFY(notes.open(QIODevice::WriteOnly));
+        notes.close();
+
+        TrainingPanel panel;
+        panel.show();
+        QSignalSpy finished(&panel, &TrainingPanel::curationFinished);
+        QSignalSpy changed(&panel, &TrainingPanel::datasetChanged);
+        // A drop of a folder, an empty folder and a text file: the text file is not a clip and is left out.
+        QMimeData mime;
+        mime.setUrls({QUrl::fromLocalFile(folder), QUrl::fromLocalFile(empty), QUrl::fromLocalFile(notes.fileName())});
+        QDragEnterEvent enter(QPoint(5, 5), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QCoreApplication::sendEvent(&panel, &enter);
+        QVERIFY(enter.isAccepted());
+        QDropEvent drop(QPointF(5, 5), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QCoreApplication::sendEvent(&panel, &drop);
+        QVERIFY(finished.wait(60000));
+        QCOMPARE(changed.count(), 1);
+        QCOMPARE(panel.dataset().sources, (QStringList{folder, empty}));
+        QCOMPARE(panel.clips().size(), 3);  // a.gif, sub/b.gif and the empty folder's entry
+        QMap<QString, QString> captions;
+        for (const sm::core::ClipReport& clip : panel.clips())
+            captions.insert(clip.path, clip.ok() ? clip.caption : QStringLiteral("error: ") + clip.error);
+        QCOMPARE(captions.value(a), QStringLiteral("a"));
+        QCOMPARE(captions.value(b), QStringLiteral("a square sails by"));
+        QVERIFY2(captions.value(empty).startsWith(QStringLiteral("error: no GIF or video files")),
+                 qPrintable(captions.value(empty)));
+
+        // A text file alone is not accepted as a drop.
+        QMimeData textOnly;
+        textOnly.setUrls({QUrl::fromLocalFile(notes.fileName())});
+        QDragEnterEvent refused(QPoint(5, 5), Qt::CopyAction, &textOnly, Qt::LeftButton, Qt::NoModifier);
+        refused.setAccepted(false);
+        QCoreApplication::sendEvent(&panel, &refused);
+        QVERIFY(!refused.isAccepted());
+
+        // Remove b.gif: the folder source becomes its remaining clip, so reopening does not bring b back.
+        for (int i = 0; i < panel.clipList()->topLevelItemCount(); ++i) {
+            QTreeWidgetItem* item = panel.clipList()->topLevelItem(i);
+            item->setSelected(item->data(0, Qt::UserRole).toString() == b);
+        }
+        panel.removeClipsButton()->click();
+        QCOMPARE(panel.dataset().sources, (QStringList{a, empty}));
+        QCOMPARE(panel.clips().size(), 2);
     }
 
     // The dataset the project saves: import order of the sources and every training setting; setDataset() restores
