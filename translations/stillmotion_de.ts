@@ -469,22 +469,7 @@
         <translation>Modell</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <source>Pix2Gif (256 × 256)</source>
-        <translation>Pix2Gif (256 × 256)</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Cinemo (512 × 320)</source>
-        <translation>Cinemo (512 × 320)</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>The model family. Pix2Gif draws each frame from the source with its own motion value (256 × 256). Cinemo generates the whole clip at once from the source and one motion intensity (512 × 320). Changing it resets the crop to the model&apos;s aspect.</source>
-        <translation>Die Modellfamilie. Pix2Gif zeichnet jedes Einzelbild aus der Quelle mit einem eigenen Bewegungswert (256 × 256). Cinemo erzeugt den ganzen Clip auf einmal aus der Quelle und einer Bewegungsintensität (512 × 320). Ein Wechsel setzt den Zuschnitt auf das Seitenverhältnis des Modells zurück.</translation>
-    </message>
-    <message>
-        <location line="+3"/>
+        <location line="+12"/>
         <source>Family</source>
         <translation>Familie</translation>
     </message>
@@ -524,7 +509,22 @@
         <translation>Welche Gewichte die Einzelbilder erzeugen. „Standard“ verwendet den in der Modellverwaltung gewählten Standard. Andere Gewichte ergeben andere Stile und Qualität.</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="-12"/>
+        <source>Pix2Gif</source>
+        <translation>Pix2Gif</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cinemo</source>
+        <translation>Cinemo</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The model family. Pix2Gif draws each frame from the source with its own motion value (256 × 256 for weights made from Stable Diffusion, 64 × 64 for the demo model). Cinemo generates the whole clip at once from the source and one motion intensity (512 × 320). Changing it resets the crop to the model&apos;s aspect; the loaded model&apos;s resolution is shown below.</source>
+        <translation>Die Modellfamilie. Pix2Gif zeichnet jedes Bild aus der Quelle mit seinem eigenen Bewegungswert (256 × 256 bei Gewichten aus Stable Diffusion, 64 × 64 beim Demomodell). Cinemo erzeugt den ganzen Clip auf einmal aus der Quelle und einer Bewegungsstärke (512 × 320). Ein Wechsel setzt den Ausschnitt auf das Seitenverhältnis des Modells zurück; die Auflösung des geladenen Modells steht darunter.</translation>
+    </message>
+    <message>
+        <location line="+43"/>
         <source>Pix2Gif motion: how far things move between the source and a frame, in pixels of optical flow (trained range 2–19). Moving the slider sets every frame; shape single frames with the motion curve in the timeline.</source>
         <translation>Pix2Gif-Bewegung: wie weit sich die Dinge zwischen der Quelle und einem Einzelbild bewegen, in Pixeln des optischen Flusses (trainierter Bereich 2–19). Der Schieberegler setzt alle Einzelbilder; einzelne Bilder formen Sie mit der Bewegungskurve in der Zeitleiste.</translation>
     </message>
@@ -1283,7 +1283,12 @@ Die vorherige Speicherung, falls vorhanden, ist unverändert.</translation>
         <translation>Bilder und Videos (%1);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location line="-187"/>
+        <location line="+447"/>
+        <source>%1 · %2 × %3 · %4 on %5</source>
+        <translation>%1 · %2 × %3 · %4 auf %5</translation>
+    </message>
+    <message>
+        <location line="-634"/>
         <location line="+188"/>
         <source>Open Image</source>
         <translation>Bild öffnen</translation>
@@ -1508,12 +1513,7 @@ Die vorherige Speicherung, falls vorhanden, ist unverändert.</translation>
         <translation>Erzeugung fehlgeschlagen</translation>
     </message>
     <message>
-        <location line="+6"/>
-        <source>%1 · %2 on %3</source>
-        <translation>%1 · %2 auf %3</translation>
-    </message>
-    <message>
-        <location line="+81"/>
+        <location line="+91"/>
         <source>Cannot open recent file</source>
         <translation>Zuletzt geöffnete Datei kann nicht geöffnet werden</translation>
     </message>

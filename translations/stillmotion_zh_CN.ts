@@ -467,22 +467,7 @@
         <translation>模型</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <source>Pix2Gif (256 × 256)</source>
-        <translation>Pix2Gif（256 × 256）</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Cinemo (512 × 320)</source>
-        <translation>Cinemo（512 × 320）</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>The model family. Pix2Gif draws each frame from the source with its own motion value (256 × 256). Cinemo generates the whole clip at once from the source and one motion intensity (512 × 320). Changing it resets the crop to the model&apos;s aspect.</source>
-        <translation>模型系列。Pix2Gif 根据源图像和每帧各自的运动值绘制每一帧（256 × 256）。Cinemo 根据源图像和一个运动强度一次生成整个片段（512 × 320）。切换时裁剪框会重置为该模型的宽高比。</translation>
-    </message>
-    <message>
-        <location line="+3"/>
+        <location line="+12"/>
         <source>Family</source>
         <translation>系列</translation>
     </message>
@@ -522,7 +507,22 @@
         <translation>用于生成帧的权重。“默认”使用模型管理器中选定的默认权重。不同的权重会带来不同的风格和质量。</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="-12"/>
+        <source>Pix2Gif</source>
+        <translation>Pix2Gif</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cinemo</source>
+        <translation>Cinemo</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The model family. Pix2Gif draws each frame from the source with its own motion value (256 × 256 for weights made from Stable Diffusion, 64 × 64 for the demo model). Cinemo generates the whole clip at once from the source and one motion intensity (512 × 320). Changing it resets the crop to the model&apos;s aspect; the loaded model&apos;s resolution is shown below.</source>
+        <translation>模型系列。Pix2Gif 根据源图像以各帧自己的运动值绘制每一帧（由 Stable Diffusion 制作的权重为 256 × 256，演示模型为 64 × 64）。Cinemo 根据源图像和一个运动强度一次生成整个片段（512 × 320）。切换时裁剪区域会重置为该模型的宽高比；已加载模型的分辨率显示在下方。</translation>
+    </message>
+    <message>
+        <location line="+43"/>
         <source>Pix2Gif motion: how far things move between the source and a frame, in pixels of optical flow (trained range 2–19). Moving the slider sets every frame; shape single frames with the motion curve in the timeline.</source>
         <translation>Pix2Gif 运动值：源图像与某一帧之间物体移动的距离，以光流像素计（训练范围 2–19）。拖动滑块会设置所有帧；单独的帧可在时间线的运动曲线中调整。</translation>
     </message>
@@ -1280,7 +1280,12 @@ The previous save, if any, is unchanged.</source>
         <translation>图像和视频 (%1);;所有文件 (*)</translation>
     </message>
     <message>
-        <location line="-187"/>
+        <location line="+447"/>
+        <source>%1 · %2 × %3 · %4 on %5</source>
+        <translation>%1 · %2 × %3 · %4，运行于 %5</translation>
+    </message>
+    <message>
+        <location line="-634"/>
         <location line="+188"/>
         <source>Open Image</source>
         <translation>打开图像</translation>
@@ -1502,12 +1507,7 @@ The previous save, if any, is unchanged.</source>
         <translation>生成失败</translation>
     </message>
     <message>
-        <location line="+6"/>
-        <source>%1 · %2 on %3</source>
-        <translation>%1 · %2，运行于 %3</translation>
-    </message>
-    <message>
-        <location line="+81"/>
+        <location line="+91"/>
         <source>Cannot open recent file</source>
         <translation>无法打开最近的文件</translation>
     </message>

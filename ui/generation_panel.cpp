@@ -125,12 +125,15 @@ void GenerationPanel::buildUi() {
     auto* modelGroup = new QGroupBox(tr("Model"));
     auto* modelForm = new QFormLayout(modelGroup);
     m_kind = new QComboBox;
-    m_kind->addItem(tr("Pix2Gif (256 \u00d7 256)"), int(core::ModelKind::Pix2Gif));
-    m_kind->addItem(tr("Cinemo (512 \u00d7 320)"), int(core::ModelKind::Cinemo));
+    // No resolution in the names: it belongs to the weights (SD-sized Pix2Gif 256 × 256, the demo 64 × 64); the
+    // loaded model's line below says it.
+    m_kind->addItem(tr("Pix2Gif"), int(core::ModelKind::Pix2Gif));
+    m_kind->addItem(tr("Cinemo"), int(core::ModelKind::Cinemo));
     m_kind->setToolTip(
-        tr("The model family. Pix2Gif draws each frame from the source with its own motion value "
-           "(256 \u00d7 256). Cinemo generates the whole clip at once from the source and one motion "
-           "intensity (512 \u00d7 320). Changing it resets the crop to the model's aspect."));
+        tr("The model family. Pix2Gif draws each frame from the source with its own motion value (256 \u00d7 "
+           "256 for weights made from Stable Diffusion, 64 \u00d7 64 for the demo model). Cinemo generates the "
+           "whole clip at once from the source and one motion intensity (512 \u00d7 320). Changing it resets "
+           "the crop to the model's aspect; the loaded model's resolution is shown below."));
     modelForm->addRow(tr("Family"), m_kind);
     m_weights = new QComboBox;
     m_weights->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);

@@ -1080,7 +1080,11 @@ void MainWindow::onFailed(core::JobId id, const QString& message) {
 void MainWindow::onModelLoaded(core::JobId id, const core::ModelDescription& model) {
     Q_UNUSED(id);
     m_catalog->setDescription(m_requestedModel.isEmpty() ? model.path : m_requestedModel, model);
-    m_generationPanel->setLoadedModelText(tr("%1 \u00b7 %2 on %3").arg(model.name, model.precision, model.device));
+    m_generationPanel->setLoadedModelText(tr("%1 \u00b7 %2 \u00d7 %3 \u00b7 %4 on %5")
+                                              .arg(model.name)
+                                              .arg(model.resolution.width())
+                                              .arg(model.resolution.height())
+                                              .arg(model.precision, model.device));
     if (model.architecture == core::ModelKind::Pix2Gif)
         applyMotionRange(model.minMotion, model.maxMotion);
     // The crop is resized to what the loaded model generates (the demo model: 64 × 64), not the family's default.

@@ -172,29 +172,8 @@ void AutoencoderTrainer::saveCheckpoint(const std::string& path) const {
 
 void AutoencoderTrainer::resume(const std::string& path) {
     io::SafetensorsFile file(path);
-    const auto& meta = file.metadata();
-    nlohmann::json training, config;
-    try {
-        training = nlohmann::json::parse(meta.at("training"));
-        config = nlohmann::json::parse(meta.at("config"));
-    } catch (const std::exception&) {
-        throw WeightsError(path +
-                           ": not a Stillmotion training checkpoint (no readable 'training' and 'config' "
-                           "metadata)");
-    }
-    if (training.value("format", "") != kTrainingCheckpointFormat || training.value("trainer", "") != kTrainerKind) {
-        throw WeightsError(path + ": a '" + training.value("trainer", "?") + "' training checkpoint, not " +
-                           kTrainerKind);
-    }
-    if (config != vaeConfigToJson(m_vae->config())) {
-        throw WeightsError(path + ": the checkpoint's VAE config " + config.dump() +
-                           " differs from the VAE being "
-                           "trained " +
-                           vaeConfigToJson(m_vae->config()).dump());
-    }
-    if (training.value("options", nlohmann::json::object()) != m_options.toJson()) {
-        m_core->warn(path + ": trainer options differ from the checkpoint's; continuing with the new ones");
-    }
+    const nlohmann::json training = m_core->readResumeMetadata(
+        file.metadata(), path, kTrainerKind, vaeConfigToJson(m_vae->config()), "VAE config", m_options.toJson());
     const io::StateDict dict = file.readAll();
     copyIntoModule(*m_vae, vae::normalizeVaeStateDict(dict, path), path);
     m_core->load(dict, training.value("state", nlohmann::json::object()), path);

@@ -381,28 +381,9 @@ void Pix2GifTrainer::saveCheckpoint(const std::string& path) const {
 void Pix2GifTrainer::resume(const std::string& path) {
     io::SafetensorsFile file(path);
     const auto& meta = file.metadata();
-    nlohmann::json training, config;
-    try {
-        training = nlohmann::json::parse(meta.at("training"));
-        config = nlohmann::json::parse(meta.at("config"));
-    } catch (const std::exception&) {
-        throw WeightsError(path +
-                           ": not a Stillmotion training checkpoint (no readable 'training' and 'config' "
-                           "metadata); to start from plain weights, load them with loadPix2GifModel instead");
-    }
-    if (training.value("format", "") != kTrainingCheckpointFormat || training.value("trainer", "") != kTrainerKind) {
-        throw WeightsError(path + ": a '" + training.value("trainer", "?") + "' training checkpoint, not " +
-                           kTrainerKind);
-    }
-    if (config != m_model->config().toJson()) {
-        throw WeightsError(path + ": the checkpoint's model config " + config.dump() +
-                           " differs from the model being trained " + m_model->config().toJson().dump());
-    }
-    const nlohmann::json savedOptions = training.value("options", nlohmann::json::object());
-    if (savedOptions != m_options.toJson()) {
-        m_core->warn(path + ": trainer options differ from the checkpoint's (" + savedOptions.dump() +
-                     "); continuing with the new ones");
-    }
+    const nlohmann::json training =
+        m_core->readResumeMetadata(meta, path, kTrainerKind, m_model->config().toJson(), "model config",
+                                   m_options.toJson(), "; to start from plain weights, load them with loadPix2GifModel instead");
     const io::StateDict dict = file.readAll();
     // Back from the Lightning layout to the bundle's module names.
     io::StateDict internal;

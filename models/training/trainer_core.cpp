@@ -283,4 +283,33 @@ void copyIntoModule(torch::nn::Module& module, const io::StateDict& dict, const 
     }
 }
 
+nlohmann::json TrainerCore::readResumeMetadata(const std::map<std::string, std::string>& metadata,
+                                               const std::string& path, const std::string& trainerKind,
+                                               const nlohmann::json& config, const std::string& configName,
+                                               const nlohmann::json& options,
+                                               const std::string& plainWeightsHint) const {
+    nlohmann::json training, saved;
+    try {
+        training = nlohmann::json::parse(metadata.at("training"));
+        saved = nlohmann::json::parse(metadata.at("config"));
+    } catch (const std::exception&) {
+        throw WeightsError(path + ": not a Stillmotion training checkpoint (no readable 'training' and 'config' "
+                                  "metadata)" + plainWeightsHint);
+    }
+    if (training.value("format", "") != kTrainingCheckpointFormat || training.value("trainer", "") != trainerKind) {
+        throw WeightsError(path + ": a '" + training.value("trainer", "?") + "' training checkpoint, not " +
+                           trainerKind);
+    }
+    if (saved != config) {
+        throw WeightsError(path + ": the checkpoint's " + configName + " " + saved.dump() +
+                           " differs from the one being trained " + config.dump());
+    }
+    const nlohmann::json savedOptions = training.value("options", nlohmann::json::object());
+    if (savedOptions != options) {
+        warn(path + ": trainer options differ from the checkpoint's (" + savedOptions.dump() +
+             "); continuing with the new ones");
+    }
+    return training;
+}
+
 }  // namespace sm::training

@@ -116,6 +116,15 @@ public:
     /// Restores what save() wrote. Throws sm::WeightsError naming `source`.
     void load(const io::StateDict& tensors, const nlohmann::json& state, const std::string& source);
 
+    /// The "training" metadata of a checkpoint about to be resumed, checked: it must be a training checkpoint
+    /// (kTrainingCheckpointFormat) of `trainerKind` whose "config" equals `config` (`configName` says which, e.g.
+    /// "model config"); otherwise sm::WeightsError naming both (`plainWeightsHint` is appended when the file has
+    /// no training metadata at all). Saved options that differ from `options` give a warning.
+    nlohmann::json readResumeMetadata(const std::map<std::string, std::string>& metadata, const std::string& path,
+                                      const std::string& trainerKind, const nlohmann::json& config,
+                                      const std::string& configName, const nlohmann::json& options,
+                                      const std::string& plainWeightsHint = {}) const;
+
 private:
     bool applyStep();  // unscale / check / clip / AdamW; false when skipped
 

@@ -36,7 +36,8 @@ echo "an animated character moves" > clips/real/Megamind.txt
 # 3. The untrained architecture (random weights, seed 1; the text encoder keeps these weights for good).
 "$cli" create-model --random demo --seed 1 --name "Pix2Gif demo (untrained)" --output demo-init.safetensors
 
-# 4. VAE (a plain autoencoder: the mean is decoded), then Pix2Gif on its latents. Pix2Gif runs on one thread: on
+# 4. VAE (a plain autoencoder: the mean is decoded; the saved posterior is a point mass at the mean, so that
+#    `train`, which samples the posterior as ldm does, sees noise-free targets), then Pix2Gif on its latents. Pix2Gif runs on one thread: on
 #    this 2-core machine a second thread made it slower (1.3 against 2.0 steps/s), the VAE faster (2.9 against 2.6).
 "$cli" train-vae --data pairs --model demo-init.safetensors --output vae-run --steps "$vae_steps" --batch 8 \
     --lr 1e-3 --final-lr-factor 0.1 --posterior-noise 0 --threads 2 --checkpoint-every 250 --seed 1

@@ -158,6 +158,7 @@ private Q_SLOTS:
                                  120000);
         panel->stop();
         QTRY_COMPARE_WITH_TIMEOUT(panel->backend()->state(), TrainingState::Finished, 120000);
+        QTRY_VERIFY_WITH_TIMEOUT(panel->resumeRunButton()->isEnabled(), 10000);  // the panel saw Finished
         const double stoppedAt = lastKey(loss);
         QVERIFY2(stoppedAt >= 3 && stoppedAt < kMaxSteps, qPrintable(QString::number(stoppedAt)));
         QVERIFY(QFileInfo::exists(panel->lastCheckpointPath()));
@@ -176,7 +177,10 @@ private Q_SLOTS:
         // 4. The finished model is listed first and selected; "Generate with This" makes it the project's weights.
         const QString finished = QDir(config.outputFolder).filePath(QStringLiteral("model.safetensors"));
         QVERIFY(QFileInfo::exists(finished));
-        QCOMPARE(panel->checkpoints()->item(0)->data(Qt::UserRole).toString(), finished);
+        // The backend's state is set on its worker; the panel hears of it through a queued signal.
+        QTRY_VERIFY_WITH_TIMEOUT(panel->checkpoints()->count() > 0 &&
+                                     panel->checkpoints()->item(0)->data(Qt::UserRole).toString() == finished,
+                                 10000);
         QVERIFY(panel->checkpoints()->item(0)->isSelected());
         QVERIFY(panel->useModelButton()->isEnabled());
         panel->useModelButton()->click();
