@@ -19,7 +19,8 @@ namespace studio {
 
 // Call from initTestCase(): settings and autosaves in `dir`, bundled models from <dir>/models (with one Pix2Gif and
 // one Cinemo fake weights file). Returns the Pix2Gif weights path.
-inline QString isolate(const QTemporaryDir& dir, const QString& application) {
+// Settings and autosaves in `dir`, bundled models from the empty folder <dir>/models. Returns that folder.
+inline QString isolateSettings(const QTemporaryDir& dir, const QString& application) {
     QCoreApplication::setOrganizationName(QStringLiteral("StillmotionTest"));
     QCoreApplication::setApplicationName(application);
     QStandardPaths::setTestModeEnabled(true);
@@ -29,6 +30,11 @@ inline QString isolate(const QTemporaryDir& dir, const QString& application) {
     const QString models = dir.filePath(QStringLiteral("models"));
     QDir().mkpath(models);
     qputenv("STILLMOTION_MODELS_DIR", models.toUtf8());
+    return models;
+}
+
+inline QString isolate(const QTemporaryDir& dir, const QString& application) {
+    const QString models = isolateSettings(dir, application);
     fake::makeWeights(models, QStringLiteral("cinemo-demo.safetensors"));
     return fake::makeWeights(models, QStringLiteral("pix2gif-demo.safetensors"));
 }

@@ -132,15 +132,8 @@ private Q_SLOTS:
         if (!sm::core::engineAvailable())
             QSKIP("this build has no inference engine");
         // Isolated settings and autosaves; the only bundled model is the real one below (no fake weights).
-        QCoreApplication::setOrganizationName(QStringLiteral("StillmotionTest"));
-        QCoreApplication::setApplicationName(QStringLiteral("test_studio_workflow"));
-        QStandardPaths::setTestModeEnabled(true);
-        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_dir.filePath(QStringLiteral("settings")));
-        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_dir.filePath(QStringLiteral("settings")));
-        QSettings().clear();
-        const QString models = m_dir.filePath(QStringLiteral("models"));
-        QVERIFY(QDir().mkpath(models));
-        qputenv("STILLMOTION_MODELS_DIR", models.toUtf8());
+        const QString models = studio::isolateSettings(m_dir, QStringLiteral("test_studio_workflow"));
+        QVERIFY(QFileInfo(models).isDir());
         m_model = qEnvironmentVariable("STILLMOTION_TEST_MODEL");
         if (m_model.isEmpty()) {
             const auto tokenizer = sm::text::ClipTokenizer::fromOpenAiVocab(

@@ -72,15 +72,8 @@ private Q_SLOTS:
         QVERIFY(m_dir.isValid());
         if (!sm::core::engineAvailable())
             QSKIP("this build has no inference engine");
-        QCoreApplication::setOrganizationName(QStringLiteral("StillmotionTest"));
-        QCoreApplication::setApplicationName(QStringLiteral("test_training_workflow"));
-        QStandardPaths::setTestModeEnabled(true);
-        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_dir.filePath(QStringLiteral("settings")));
-        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_dir.filePath(QStringLiteral("settings")));
-        QSettings().clear();
-        const QString models = m_dir.filePath(QStringLiteral("models"));
-        QVERIFY(QDir().mkpath(models));
-        qputenv("STILLMOTION_MODELS_DIR", models.toUtf8());
+        const QString models = studio::isolateSettings(m_dir, QStringLiteral("test_training_workflow"));
+        QVERIFY(QFileInfo(models).isDir());
         qRegisterMetaType<sm::core::TrainingMetrics>();
         qRegisterMetaType<sm::core::TrainingState>();
 
