@@ -2463,7 +2463,17 @@ Die vorherige Speicherung, falls vorhanden, ist unverändert.</translation>
         <translation>Die Hälfte der Paare spiegeln (Quelle und Ziel gemeinsam). Verdoppelt die Vielfalt der Daten; das Modell bewegt Dinge dann nach links und rechts gleich gut. Schalten Sie es aus, wenn die Richtung wichtig ist, z. B. bei Text.</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+3"/>
+        <source>Train the text encoder</source>
+        <translation>Text-Encoder mittrainieren</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Also train the CLIP text encoder. Leave it off when fine-tuning a Stable Diffusion or InstructPix2Pix model: their CLIP already understands prompts (the authors keep it frozen). Turn it on for a model built from scratch, whose random text encoder otherwise hides words such as directions from the model.</source>
+        <translation>Auch den CLIP-Text-Encoder trainieren. Beim Feinabstimmen eines Stable-Diffusion- oder InstructPix2Pix-Modells ausgeschaltet lassen: dessen CLIP versteht Prompts bereits (die Autoren lassen ihn eingefroren). Für ein von Grund auf neu gebautes Modell einschalten, dessen zufälliger Text-Encoder sonst Wörter wie Richtungen vor dem Modell verbirgt.</translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>How often the prompt, the source image or both are hidden from the model during training (this fraction each). It teaches the unconditional predictions that the guidance scales need; 0 makes the guidance scales ineffective. Pix2Gif used 0.05.</source>
         <translation>Wie oft dem Modell beim Training der Prompt, das Quellbild oder beides vorenthalten wird (jeweils dieser Anteil). So lernt es die unbedingten Vorhersagen, die die Guidance-Stärken brauchen; 0 macht die Guidance-Stärken wirkungslos. Pix2Gif verwendete 0,05.</translation>
     </message>
@@ -2543,13 +2553,13 @@ Die vorherige Speicherung, falls vorhanden, ist unverändert.</translation>
         <translation>PyTorch-Gewichte (*.pth *.pt *.safetensors);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location line="+28"/>
-        <location line="+535"/>
+        <location line="+29"/>
+        <location line="+538"/>
         <source>Start</source>
         <translation>Starten</translation>
     </message>
     <message>
-        <location line="-534"/>
+        <location line="-537"/>
         <source>Start training on the curated pairs.</source>
         <translation>Das Training mit den kuratierten Paaren starten.</translation>
     </message>
@@ -2685,7 +2695,7 @@ Die vorherige Speicherung, falls vorhanden, ist unverändert.</translation>
         </translation>
     </message>
     <message>
-        <location line="+119"/>
+        <location line="+122"/>
         <source>Cannot resume: there is no checkpoint at %1. Start a new run, or set the output folder to the one of the run to continue.</source>
         <translation>Fortsetzen nicht möglich: Unter %1 gibt es keinen Checkpoint. Starten Sie einen neuen Lauf oder stellen Sie als Ausgabeordner den des fortzusetzenden Laufs ein.</translation>
     </message>

@@ -2454,7 +2454,17 @@ The previous save, if any, is unchanged.</source>
         <translation>将一半的帧对水平镜像（源帧和目标帧一起）。数据多样性加倍，模型向左和向右的运动学得同样好。方向重要时（例如文字）请关闭。</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+3"/>
+        <source>Train the text encoder</source>
+        <translation>同时训练文本编码器</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Also train the CLIP text encoder. Leave it off when fine-tuning a Stable Diffusion or InstructPix2Pix model: their CLIP already understands prompts (the authors keep it frozen). Turn it on for a model built from scratch, whose random text encoder otherwise hides words such as directions from the model.</source>
+        <translation>同时训练 CLIP 文本编码器。微调 Stable Diffusion 或 InstructPix2Pix 模型时请保持关闭：它们的 CLIP 已能理解提示词（作者也将其冻结）。从零构建的模型请打开，否则其随机文本编码器会让模型难以识别方向等词语。</translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>How often the prompt, the source image or both are hidden from the model during training (this fraction each). It teaches the unconditional predictions that the guidance scales need; 0 makes the guidance scales ineffective. Pix2Gif used 0.05.</source>
         <translation>训练时对模型隐藏提示词、源图像或两者的频率（各占此比例）。它让模型学会引导强度所需的无条件预测；设为 0 会使引导强度失效。Pix2Gif 使用 0.05。</translation>
     </message>
@@ -2534,13 +2544,13 @@ The previous save, if any, is unchanged.</source>
         <translation>PyTorch 权重 (*.pth *.pt *.safetensors);;所有文件 (*)</translation>
     </message>
     <message>
-        <location line="+28"/>
-        <location line="+535"/>
+        <location line="+29"/>
+        <location line="+538"/>
         <source>Start</source>
         <translation>开始</translation>
     </message>
     <message>
-        <location line="-534"/>
+        <location line="-537"/>
         <source>Start training on the curated pairs.</source>
         <translation>使用整理好的帧对开始训练。</translation>
     </message>
@@ -2673,7 +2683,7 @@ The previous save, if any, is unchanged.</source>
         </translation>
     </message>
     <message>
-        <location line="+119"/>
+        <location line="+122"/>
         <source>Cannot resume: there is no checkpoint at %1. Start a new run, or set the output folder to the one of the run to continue.</source>
         <translation>无法继续：%1 处没有检查点。请开始新的训练，或将输出文件夹设为要继续的那次训练的文件夹。</translation>
     </message>

@@ -340,6 +340,13 @@ void TrainingPanel::buildTrainingTab() {
         tr("Mirror half of the pairs (source and target together). Doubles the variety of the data; the model "
            "then moves things left and right equally well. Turn it off when the direction matters, e.g. text."));
     form->addRow(QString(), m_flip);
+    m_trainTextEncoder = new QCheckBox(tr("Train the text encoder"));
+    m_trainTextEncoder->setToolTip(
+        tr("Also train the CLIP text encoder. Leave it off when fine-tuning a Stable Diffusion or InstructPix2Pix "
+           "model: their CLIP already understands prompts (the authors keep it frozen). Turn it on for a model "
+           "built from scratch, whose random text encoder otherwise hides words such as directions from the "
+           "model."));
+    form->addRow(QString(), m_trainTextEncoder);
     m_conditioningDropout = new QDoubleSpinBox;
     m_conditioningDropout->setDecimals(3);
     m_conditioningDropout->setRange(0.0, 0.3);
@@ -424,6 +431,7 @@ void TrainingPanel::buildTrainingTab() {
     connect(m_ema, &QCheckBox::toggled, this, changed);
     connect(m_precision, &QComboBox::currentTextChanged, this, changed);
     connect(m_flip, &QCheckBox::toggled, this, changed);
+    connect(m_trainTextEncoder, &QCheckBox::toggled, this, changed);
     connect(m_conditioningDropout, &QDoubleSpinBox::valueChanged, this, changed);
     connect(m_perceptualWeight, &QDoubleSpinBox::valueChanged, this, changed);
     connect(m_vggWeights, &QLineEdit::textChanged, this, changed);
@@ -770,6 +778,7 @@ core::TrainingSettings TrainingPanel::settings() const {
     s.ema = m_ema->isChecked();
     s.precision = m_precision->currentText();
     s.horizontalFlip = m_flip->isChecked();
+    s.trainTextEncoder = m_trainTextEncoder->isChecked();
     s.conditioningDropout = m_conditioningDropout->value();
     s.perceptualWeight = m_perceptualWeight->value();
     s.vggWeightsPath = m_vggWeights->text().trimmed();
@@ -804,6 +813,7 @@ core::ProjectDataset TrainingPanel::dataset() const {
     c.precision = s.precision;
     c.seed = s.seed;
     c.horizontalFlip = s.horizontalFlip;
+    c.trainTextEncoder = s.trainTextEncoder;
     c.conditioningDropout = s.conditioningDropout;
     c.perceptualWeight = s.perceptualWeight;
     c.vggWeightsPath = s.vggWeightsPath;
@@ -843,6 +853,7 @@ void TrainingPanel::setDataset(const core::ProjectDataset& dataset) {
     // The spin boxes clamp to their ranges (dropout 0..0.3, perceptual weight 0..1, sample steps 1..200,
     // threads 0..256); the project file accepts the trainer's wider limits.
     m_flip->setChecked(c.horizontalFlip);
+    m_trainTextEncoder->setChecked(c.trainTextEncoder);
     m_conditioningDropout->setValue(c.conditioningDropout);
     m_perceptualWeight->setValue(c.perceptualWeight);
     m_vggWeights->setText(c.vggWeightsPath);

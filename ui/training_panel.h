@@ -112,6 +112,7 @@ public:
     QDoubleSpinBox* learningRateBox() const { return m_learningRate; }
     QComboBox* precisionBox() const { return m_precision; }
     QCheckBox* horizontalFlipBox() const { return m_flip; }
+    QCheckBox* trainTextEncoderBox() const { return m_trainTextEncoder; }
     QDoubleSpinBox* conditioningDropoutBox() const { return m_conditioningDropout; }
     QDoubleSpinBox* perceptualWeightBox() const { return m_perceptualWeight; }
     QLineEdit* vggWeightsEdit() const { return m_vggWeights; }
@@ -178,6 +179,7 @@ private:
     QCheckBox* m_ema = nullptr;
     QComboBox* m_precision = nullptr;
     QCheckBox* m_flip = nullptr;
+    QCheckBox* m_trainTextEncoder = nullptr;
     QDoubleSpinBox* m_conditioningDropout = nullptr;
     QDoubleSpinBox* m_perceptualWeight = nullptr;
     QLineEdit* m_vggWeights = nullptr;

@@ -136,12 +136,16 @@ int runTrainCommand(const QStringList& rawArgs, QTextStream& err) {
         valueOption("sample-every", "optimizer steps between sample strips (default 2000; 0 = never)", "n"),
         valueOption("sample-steps", "DPM++ 2M Karras steps of the samples (default 20)", "n"),
         QCommandLineOption(QStringLiteral("cache-frames"), QStringLiteral("keep decoded frames in memory")),
+        QCommandLineOption(QStringLiteral("train-text-encoder"),
+                           QStringLiteral("also train the CLIP text encoder (for models built from scratch; the "
+                                          "authors keep their pretrained CLIP frozen)")),
     });
     if (const OptionsRead read = readTrainingOptions(parser, text, args, &options, err); read != OptionsRead::Ok)
         return read == OptionsRead::HelpShown ? 0 : 2;
     options.flip = !parser.isSet(QStringLiteral("no-flip"));
     options.vggWeights = parser.value(QStringLiteral("vgg"));
     options.cacheFrames = parser.isSet(QStringLiteral("cache-frames"));
+    options.trainTextEncoder = parser.isSet(QStringLiteral("train-text-encoder"));
     const bool numbersOk =
         readNumber(parser, QStringLiteral("ema-decay"), &options.emaDecay, err, 0.0) &&
         readNumber(parser, QStringLiteral("cond-dropout"), &options.conditioningDropout, err, 0.0) &&

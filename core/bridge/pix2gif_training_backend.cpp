@@ -232,6 +232,7 @@ void Pix2GifTrainingBackend::work(TrainingSettings settings, QVector<TrainingPai
     options.warmup = settings.warmupSteps;
     options.ema = settings.ema;
     options.flip = settings.horizontalFlip;
+    options.trainTextEncoder = settings.trainTextEncoder;
     options.conditioningDropout = settings.conditioningDropout;
     options.perceptualWeight = settings.perceptualWeight;
     options.vggWeights = settings.vggWeightsPath;

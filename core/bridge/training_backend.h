@@ -33,6 +33,7 @@ struct TrainingSettings {
     quint64 seed = 1371;
     // The Pix2Gif trainer's remaining knobs (bridge/pix2gif_training_backend.h); defaults are the authors'.
     bool horizontalFlip = true;         // random joint flip of source and target, p = 0.5
+    bool trainTextEncoder = false;      // also train CLIP (models built from scratch); the authors freeze it
     double conditioningDropout = 0.05;  // text / image / both dropped 5 % each (classifier-free guidance)
     double perceptualWeight = 0.01;     // λ_P of the latent perceptual loss; 0 = off
     QString vggWeightsPath;             // torchvision vgg19 ImageNet weights; empty = random VGG (warned)

@@ -303,6 +303,7 @@ QJsonObject pix2gifOptionsJson(const Pix2GifRunOptions& o) {
         {QStringLiteral("cond_dropout"), o.conditioningDropout},
         {QStringLiteral("perceptual_weight"), o.perceptualWeight},
         {QStringLiteral("snr_gamma"), o.snrGamma},
+        {QStringLiteral("train_text_encoder"), o.trainTextEncoder},
         {QStringLiteral("perceptual_reference"),
          o.perceptualOnTarget ? QStringLiteral("target") : QStringLiteral("source")},
         {QStringLiteral("vgg"), o.vggWeights},
@@ -574,6 +575,7 @@ RunResult runPix2Gif(const Pix2GifRunOptions& options, const RunCallbacks& callb
     training::Pix2GifTrainerOptions trainerOptions;
     trainerOptions.optimizer = setup.optimizer;
     trainerOptions.snrGamma = options.snrGamma;
+    trainerOptions.trainTextEncoder = options.trainTextEncoder;
     trainerOptions.emaMaxDecay = options.emaDecay;
     trainerOptions.emaSchedule =
         options.emaEveryMicroBatch ? training::EmaSchedule::EveryMicroBatch : training::EmaSchedule::EveryOptimizerStep;

@@ -52,6 +52,7 @@ struct Pix2GifRunOptions {
     double perceptualWeight = 0.01;
     double snrGamma = 0.0;            // Min-SNR-γ loss weighting; 0 = off (the authors' plain ε MSE)
     bool perceptualOnTarget = false;  // the paper's reference (target) instead of the code's (source)
+    bool trainTextEncoder = false;    // also train CLIP (models built from scratch); the authors freeze it
     QString vggWeights;               // vgg19 ImageNet weights; empty: seeded random VGG (warned)
     qint64 checkpointEvery = 1000;    // optimizer steps; 0 = only at the end / on stop
     qint64 sampleEvery = 2000;        // optimizer steps; 0 = never

@@ -66,6 +66,7 @@ bool operator==(const TrainingConfig& a, const TrainingConfig& b) {
            a.gradientAccumulation == b.gradientAccumulation && a.maxSteps == b.maxSteps &&
            a.checkpointEvery == b.checkpointEvery && a.sampleEvery == b.sampleEvery && a.ema == b.ema &&
            a.precision == b.precision && a.seed == b.seed && a.horizontalFlip == b.horizontalFlip &&
+           a.trainTextEncoder == b.trainTextEncoder &&
            a.conditioningDropout == b.conditioningDropout && a.perceptualWeight == b.perceptualWeight &&
            a.vggWeightsPath == b.vggWeightsPath && a.sampleSteps == b.sampleSteps && a.threads == b.threads;
 }

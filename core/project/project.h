@@ -76,6 +76,7 @@ struct TrainingConfig {
     // The Pix2Gif trainer's own knobs (authors' defaults). Added to format version 2 later: a file without them
     // opens with these defaults.
     bool horizontalFlip = true;         // random joint flip of source and target, p = 0.5
+    bool trainTextEncoder = false;      // also train CLIP (models built from scratch); the authors freeze it
     double conditioningDropout = 0.05;  // 0..1/3: text / image / both dropped with this probability each
     double perceptualWeight = 0.01;     // 0..1: λ_P of the latent perceptual loss; 0 = off
     QString vggWeightsPath;             // torchvision VGG19 ImageNet weights; empty = random VGG features

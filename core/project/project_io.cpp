@@ -433,6 +433,8 @@ bool parseProjectJson(const QJsonObject& root, Project* project, ImageRefs* refs
         const auto has = [&t](const char* key) { return t.contains(QLatin1String(key)); };
         if (has("horizontalFlip"))
             c.horizontalFlip = in.boolean(t, training, QStringLiteral("horizontalFlip"));
+        if (has("trainTextEncoder"))
+            c.trainTextEncoder = in.boolean(t, training, QStringLiteral("trainTextEncoder"));
         if (has("conditioningDropout"))
             c.conditioningDropout = in.number(t, training, QStringLiteral("conditioningDropout"), 0, 1.0 / 3.0);
         if (has("perceptualWeight"))
@@ -603,6 +605,7 @@ QJsonObject projectToJson(const Project& project, const QVector<std::optional<QS
     training.insert(QStringLiteral("precision"), c.precision);
     training.insert(QStringLiteral("seed"), QString::number(c.seed));
     training.insert(QStringLiteral("horizontalFlip"), c.horizontalFlip);
+    training.insert(QStringLiteral("trainTextEncoder"), c.trainTextEncoder);
     training.insert(QStringLiteral("conditioningDropout"), c.conditioningDropout);
     training.insert(QStringLiteral("perceptualWeight"), c.perceptualWeight);
     training.insert(QStringLiteral("vggWeightsPath"), c.vggWeightsPath);

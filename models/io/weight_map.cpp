@@ -94,6 +94,18 @@ StateDict openWeights(const std::string& path) {
                        "a *.index.json shard index or a diffusers component folder)");
 }
 
+StateDict withoutPrefixes(const StateDict& dict, const std::vector<std::string>& prefixes) {
+    StateDict out;
+    for (const auto& [key, tensor] : dict) {
+        const bool drop = std::any_of(prefixes.begin(), prefixes.end(),
+                                      [&key](const std::string& p) { return key.compare(0, p.size(), p) == 0; });
+        if (!drop) {
+            out.emplace_hint(out.end(), key, tensor);
+        }
+    }
+    return out;
+}
+
 StateDict withPrefix(const StateDict& dict, const std::string& prefix) {
     if (prefix.empty()) {
         return dict;

@@ -50,6 +50,10 @@ StateDict openWeights(const std::string& path);
 /// "cond_stage_model.transformer.", "model.diffusion_model."). An empty prefix returns the dict unchanged.
 StateDict withPrefix(const StateDict& dict, const std::string& prefix);
 
+/// The dict without the entries whose key starts with any of `prefixes` (e.g. a training checkpoint's "grad." and
+/// "optimizer." copies, which carry the parameters' own names).
+StateDict withoutPrefixes(const StateDict& dict, const std::vector<std::string>& prefixes);
+
 /// Every key with `prefix` put in front.
 StateDict addPrefix(const StateDict& dict, const std::string& prefix);
 

@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include <chrono>
+#include <optional>
 
 #include "io/safetensors.h"
 #include "io/weight_map.h"
@@ -70,7 +71,8 @@ nlohmann::json Pix2GifTrainerOptions::toJson() const {
             {"perceptual_layers", perceptualLayers},
             {"vgg_weights", vggWeightsPath},
             {"seed", seed},
-            {"max_steps", maxSteps}};
+            {"max_steps", maxSteps},
+            {"train_text_encoder", trainTextEncoder}};
 }
 
 Pix2GifTrainerOptions Pix2GifTrainerOptions::fromJson(const nlohmann::json& json) {
@@ -92,6 +94,7 @@ Pix2GifTrainerOptions Pix2GifTrainerOptions::fromJson(const nlohmann::json& json
         o.vggWeightsPath = json.value("vgg_weights", o.vggWeightsPath);
         o.seed = json.value("seed", o.seed);
         o.maxSteps = json.value("max_steps", o.maxSteps);
+        o.trainTextEncoder = json.value("train_text_encoder", o.trainTextEncoder);
     } catch (const nlohmann::json::exception& e) {
         throw ArgumentError(std::string("Pix2Gif trainer options: ") + e.what());
     }
@@ -134,6 +137,11 @@ Pix2GifTrainer::Pix2GifTrainer(pix2gif::Pix2GifModel model, Pix2GifTrainerOption
     for (const auto& item : m_model->motionEmbedding->named_parameters(true)) {
         trainable.emplace_back("interval_embedding." + item.key(), item.value());
     }
+    if (m_options.trainTextEncoder) {
+        for (const auto& item : m_model->textEncoder->named_parameters(true)) {
+            trainable.emplace_back("text_encoder." + item.key(), item.value());
+        }
+    }
     m_core = std::make_unique<TrainerCore>(std::move(trainable), m_options.optimizer, target, m_options.seed,
                                            std::move(callbacks));
     m_core->setMaxSteps(m_options.maxSteps);
@@ -172,7 +180,7 @@ void Pix2GifTrainer::prepareModules() {
         p.set_requires_grad(false);
     }
     for (auto& p : m_model->textEncoder->parameters()) {
-        p.set_requires_grad(false);
+        p.set_requires_grad(m_options.trainTextEncoder);
     }
     for (auto* part :
          {static_cast<torch::nn::Module*>(m_model->unet.get()), static_cast<torch::nn::Module*>(m_model->flownet.get()),
@@ -184,6 +192,8 @@ void Pix2GifTrainer::prepareModules() {
 }
 
 torch::Tensor Pix2GifTrainer::nullText() {
+    // A trained text encoder changes the empty prompt's embedding at every step; accumulate() encodes it with the
+    // batch then.
     if (!m_nullText.defined()) {
         torch::NoGradGuard noGrad;
         m_nullText = m_model->encodeText({""});
@@ -245,18 +255,31 @@ LossParts Pix2GifTrainer::accumulate(const Pix2GifBatch& batch) {
     const torch::Tensor imageKeep = drop.imageKeep.to(m_device).view({b, 1, 1, 1});
     const torch::Tensor sourceMasked = sourceMode * imageKeep;
     {
-        torch::NoGradGuard noGrad;
+        std::optional<torch::NoGradGuard> frozenText;
+        if (!m_options.trainTextEncoder) {
+            frozenText.emplace();
+        }
         AutocastScope autocast(target);
         std::vector<std::string> texts;
-        texts.reserve(static_cast<size_t>(b));
+        texts.reserve(static_cast<size_t>(b) + 1);
         for (int64_t i = 0; i < b; ++i) {
             texts.push_back(
                 pix2gif::datasetPrompt(batch.captions[static_cast<size_t>(i)], batch.motions[static_cast<size_t>(i)])
                     .clipText);
         }
-        const torch::Tensor text = m_model->encodeText(texts).to(torch::kFloat32);
-        cT = torch::where(drop.dropText.to(m_device).view({b, 1, 1}), nullText().to(torch::kFloat32).expand_as(text),
-                          text);
+        torch::Tensor text;
+        torch::Tensor empty;
+        if (m_options.trainTextEncoder) {
+            // One forward for the captions and the empty prompt, so that dropped captions train it too.
+            texts.emplace_back();
+            const torch::Tensor all = m_model->encodeText(texts).to(torch::kFloat32);
+            text = all.slice(0, 0, b);
+            empty = all.slice(0, b, b + 1);
+        } else {
+            text = m_model->encodeText(texts).to(torch::kFloat32);
+            empty = nullText().to(torch::kFloat32);
+        }
+        cT = torch::where(drop.dropText.to(m_device).view({b, 1, 1}), empty.expand_as(text), text);
     }
     // 4.–5. Timesteps and noise.
     const torch::Tensor t = torch::randint(0, m_sqrtAlphasCumprod.size(0), {b}, gen, torch::kLong);
@@ -394,7 +417,8 @@ void Pix2GifTrainer::resume(const std::string& path) {
     };
     put(io::withPrefix(dict, unet::kCheckpointPrefix), "unet.");
     put(vae::normalizeVaeStateDict(dict, path), "vae.");
-    put(text::clipTextWeights(dict, text::findClipTextPrefix(dict)), "text_encoder.");
+    const io::StateDict weights = io::withoutPrefixes(dict, {"grad.", "optimizer."});  // same names as weights
+    put(text::clipTextWeights(weights, text::findClipTextPrefix(weights)), "text_encoder.");
     put(io::withPrefix(dict, pix2gif::kFlowNetPrefix), "flownet.");
     put(io::withPrefix(dict, pix2gif::kMotionEmbeddingPrefix), "interval_embedding.");
     copyIntoModule(*m_model, internal, path, {"position_ids"});

@@ -95,6 +95,10 @@ struct Pix2GifTrainerOptions {
     std::string vggWeightsPath;  // torchvision vgg19-dcbc3e09.pth (or safetensors); empty = random VGG (warned)
     uint64_t seed = 0;           // the trainer's generator and the perceptual loss's new conv bias
     int64_t maxSteps = 0;        // optimizer steps planned (ETA in reports, run()); 0 = unknown
+    // Also train the CLIP text encoder (no EMA, like the FlowNet and the motion table). The authors keep their
+    // pretrained CLIP frozen (the default); a model built from scratch has a random text encoder, whose later
+    // tokens hardly see the earlier ones, so a fixed one leaves words such as directions hard to find.
+    bool trainTextEncoder = false;
 
     /// Throws sm::ArgumentError for values out of range.
     void validate() const;
@@ -126,7 +130,8 @@ ConditioningDropout conditioningDropout(const torch::Tensor& uniform, double p);
 
 class Pix2GifTrainer {
 public:
-    /// Prepares `model` for training (train mode for UNet / FlowNet / motion table, frozen CLIP and VAE) on the
+    /// Prepares `model` for training (train mode for UNet / FlowNet / motion table, frozen VAE, CLIP frozen
+    /// unless options.trainTextEncoder) on the
     /// device its parameters are on. Warns through callbacks.onWarning when the perceptual loss has no ImageNet
     /// weights. Throws sm::ArgumentError for invalid options (e.g. perceptual layers too deep for the latent
     /// size), sm::WeightsError for an unreadable VGG file.

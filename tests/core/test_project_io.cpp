@@ -85,6 +85,7 @@ Project fullProject() {
     dataset.training.precision = QStringLiteral("bfloat16");
     dataset.training.seed = (quint64(1) << 63) + 3;
     dataset.training.horizontalFlip = false;
+    dataset.training.trainTextEncoder = true;
     dataset.training.conditioningDropout = 0.125;
     dataset.training.perceptualWeight = 0.0375;
     dataset.training.vggWeightsPath = QStringLiteral("/weights/vgg19 \u00e9.pth");
@@ -283,6 +284,7 @@ private Q_SLOTS:
         QCOMPARE(training.value(QStringLiteral("batchSize")).toInt(), 4);
         QCOMPARE(training.value(QStringLiteral("seed")).toString(), QStringLiteral("9223372036854775811"));
         QCOMPARE(training.value(QStringLiteral("horizontalFlip")).toBool(true), false);
+        QCOMPARE(training.value(QStringLiteral("trainTextEncoder")).toBool(false), true);
         QCOMPARE(training.value(QStringLiteral("conditioningDropout")).toDouble(), 0.125);
         QCOMPARE(training.value(QStringLiteral("perceptualWeight")).toDouble(), 0.0375);
         QCOMPARE(training.value(QStringLiteral("vggWeightsPath")).toString(),
@@ -294,6 +296,7 @@ private Q_SLOTS:
         QCOMPARE(loaded.project->dataset().sources, original.dataset().sources);
         const sm::core::TrainingConfig& back = loaded.project->dataset().training;
         QCOMPARE(back.horizontalFlip, false);
+        QCOMPARE(back.trainTextEncoder, true);
         QCOMPARE(back.conditioningDropout, 0.125);
         QCOMPARE(back.perceptualWeight, 0.0375);
         QCOMPARE(back.vggWeightsPath, QStringLiteral("/weights/vgg19 \u00e9.pth"));
@@ -316,7 +319,8 @@ private Q_SLOTS:
         QJsonObject training = dataset.value(QStringLiteral("training")).toObject();
         const QJsonObject complete = training;
         for (const char* key :
-             {"horizontalFlip", "conditioningDropout", "perceptualWeight", "vggWeightsPath", "sampleSteps", "threads"})
+             {"horizontalFlip", "trainTextEncoder", "conditioningDropout", "perceptualWeight", "vggWeightsPath",
+              "sampleSteps", "threads"})
             QVERIFY(!training.take(QLatin1String(key)).isUndefined());
         dataset.insert(QStringLiteral("training"), training);
         root.insert(QStringLiteral("dataset"), dataset);
@@ -325,6 +329,7 @@ private Q_SLOTS:
         QVERIFY2(loaded.ok(), qPrintable(loaded.error));
         const sm::core::TrainingConfig& c = loaded.project->dataset().training;
         QCOMPARE(c.horizontalFlip, true);
+        QCOMPARE(c.trainTextEncoder, false);
         QCOMPARE(c.conditioningDropout, 0.05);
         QCOMPARE(c.perceptualWeight, 0.01);
         QCOMPARE(c.vggWeightsPath, QString());

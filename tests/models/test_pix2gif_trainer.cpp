@@ -314,6 +314,57 @@ private Q_SLOTS:
         QVERIFY(Pix2GifTrainerOptions::fromJson(options.toJson()).toJson() == options.toJson());
     }
 
+    void textEncoderTrainsOnlyWhenAsked() {
+        const Pix2GifBatch batch = squareBatch({5, 10});
+        auto textWeight = [](Pix2GifTrainer& t) { return t.model()->textEncoder->parameters().front().clone(); };
+        Pix2GifTrainer frozen(tinyModel(7), tinyOptions());
+        const torch::Tensor frozenBefore = textWeight(frozen);
+        for (int i = 0; i < 3; ++i) {
+            frozen.trainStep(batch);
+        }
+        QVERIFY(torch::equal(textWeight(frozen), frozenBefore));
+
+        Pix2GifTrainerOptions options = tinyOptions();
+        options.trainTextEncoder = true;
+        options.optimizer.accumulateBatches = 2;
+        QVERIFY(Pix2GifTrainerOptions::fromJson(options.toJson()).trainTextEncoder);
+        Pix2GifTrainer a(tinyModel(7), options);
+        const torch::Tensor before = textWeight(a);
+        for (int i = 0; i < 3; ++i) {
+            a.trainStep(batch);
+        }
+        QVERIFY(!torch::equal(textWeight(a), before));
+        for (const auto& item : a.model()->textEncoder->named_parameters(true)) {
+            QVERIFY2(item.value().requires_grad(), item.key().c_str());
+        }
+        // The saved model holds the trained text encoder; resuming (mid window) continues bit for bit.
+        const std::string modelPath = m_dir.filePath("text-trained.safetensors").toStdString();
+        a.saveModel(modelPath, pix2gif::ModelCard{});
+        pix2gif::Pix2GifModel saved = pix2gif::loadPix2GifModel(modelPath, tokenizer());
+        QVERIFY(torch::equal(saved->textEncoder->parameters().front(), textWeight(a)));
+        const std::string path = m_dir.filePath("text-resume.safetensors").toStdString();
+        a.saveCheckpoint(path);
+        QVERIFY(io::SafetensorsFile(path).contains("optimizer.text_encoder." +
+                                                   a.model()->textEncoder->named_parameters(true).begin()->key() +
+                                                   ".exp_avg"));
+        // Saved mid-window: the pending gradients carry the text encoder's own names and must not be taken for
+        // its weights, neither when resuming nor when the checkpoint is loaded as a model.
+        QVERIFY(io::SafetensorsFile(path).contains("grad.text_encoder." +
+                                                   a.model()->textEncoder->named_parameters(true).begin()->key()));
+        QVERIFY(torch::equal(pix2gif::loadPix2GifModel(path, tokenizer())->textEncoder->parameters().front(),
+                             textWeight(a)));
+        std::vector<double> expected;
+        for (int i = 0; i < 3; ++i) {
+            expected.push_back(a.trainStep(squareBatch({3 + i, 9})).losses.loss);
+        }
+        Pix2GifTrainer b(tinyModel(98), options);
+        b.resume(path);
+        for (int i = 0; i < 3; ++i) {
+            QCOMPARE(b.trainStep(squareBatch({3 + i, 9})).losses.loss, expected[static_cast<size_t>(i)]);
+        }
+        QVERIFY(torch::equal(textWeight(b), textWeight(a)));
+    }
+
     void rejectsBadInput() {
         Pix2GifTrainerOptions options = tinyOptions();
         options.perceptualLayers = {0, 5, 10, 19, 28};  // too deep for an 8×8 latent

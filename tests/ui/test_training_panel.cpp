@@ -332,6 +332,7 @@ private Q_SLOTS:
         // The panel's defaults are the config's (the output folder has its own default: AppData/training).
         const sm::core::TrainingConfig initial = panel.dataset().training;
         QCOMPARE(initial.horizontalFlip, defaults.horizontalFlip);
+        QCOMPARE(initial.trainTextEncoder, defaults.trainTextEncoder);
         QCOMPARE(initial.conditioningDropout, defaults.conditioningDropout);
         QCOMPARE(initial.perceptualWeight, defaults.perceptualWeight);
         QCOMPARE(initial.vggWeightsPath, defaults.vggWeightsPath);
@@ -343,6 +344,7 @@ private Q_SLOTS:
         // One edit per control, in order; after each the document holds the new value.
         const QVector<std::function<void()>> edits{
             [&] { panel.horizontalFlipBox()->setChecked(false); },
+            [&] { panel.trainTextEncoderBox()->setChecked(true); },
             [&] { panel.conditioningDropoutBox()->setValue(0.125); },
             [&] { panel.perceptualWeightBox()->setValue(0.5); },
             [&] { panel.vggWeightsEdit()->setText(vgg); },
@@ -358,6 +360,7 @@ private Q_SLOTS:
         }
         const sm::core::TrainingConfig& saved = document.project().dataset().training;
         QCOMPARE(saved.horizontalFlip, false);
+        QCOMPARE(saved.trainTextEncoder, true);
         QCOMPARE(saved.conditioningDropout, 0.125);
         QCOMPARE(saved.perceptualWeight, 0.5);
         QCOMPARE(saved.vggWeightsPath, vgg);
@@ -370,6 +373,7 @@ private Q_SLOTS:
         // Loading a config sets every control, silently.
         sm::core::ProjectDataset dataset;
         dataset.training.horizontalFlip = false;
+        dataset.training.trainTextEncoder = true;
         dataset.training.conditioningDropout = 0.2;
         dataset.training.perceptualWeight = 0.0;
         dataset.training.vggWeightsPath = QStringLiteral("/weights/other.safetensors");
@@ -380,6 +384,7 @@ private Q_SLOTS:
         other.setDataset(dataset);
         QCOMPARE(otherChanged.count(), 0);
         QCOMPARE(other.horizontalFlipBox()->isChecked(), false);
+        QCOMPARE(other.trainTextEncoderBox()->isChecked(), true);
         QCOMPARE(other.conditioningDropoutBox()->value(), 0.2);
         QCOMPARE(other.perceptualWeightBox()->value(), 0.0);
         QCOMPARE(other.vggWeightsEdit()->text(), QStringLiteral("/weights/other.safetensors"));
