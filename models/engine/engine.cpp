@@ -270,7 +270,7 @@ std::shared_ptr<Model> loadModel(const std::string& path, const LoadOptions& opt
         info.parameters += p.numel();
     }
     info.precision = options.precision;
-    info.device = model->target.describe();
+    info.device = model->target.device.str();  // the precision has its own field
     info.minMotion = static_cast<int>(pix2gif::kTrainedMotionMin);
     info.maxMotion = static_cast<int>(pix2gif::kTrainedMotionMax);
     reportLoad(options, LoadProgress::Stage::Done, 0, 0, 1.0);

@@ -127,6 +127,8 @@ private Q_SLOTS:
         QCOMPARE(info.name, std::string("tiny-test"));
         QCOMPARE(info.width, 32);
         QVERIFY(info.parameters > 0);
+        QCOMPARE(info.device, std::string("cpu"));  // the device alone: the precision has its own field
+        QCOMPARE(int(info.precision), int(engine::Precision::Float32));
 
         engine::GenerateParams params;
         params.source = gradientImage(40, 30);  // any size: fitted to 32×32 and back
