@@ -106,6 +106,10 @@ StateDict withoutPrefixes(const StateDict& dict, const std::vector<std::string>&
     return out;
 }
 
+StateDict withoutTrainerState(const StateDict& dict) {
+    return withoutPrefixes(dict, {kGradientPrefix, kOptimizerPrefix});
+}
+
 StateDict withPrefix(const StateDict& dict, const std::string& prefix) {
     if (prefix.empty()) {
         return dict;

@@ -50,9 +50,15 @@ StateDict openWeights(const std::string& path);
 /// "cond_stage_model.transformer.", "model.diffusion_model."). An empty prefix returns the dict unchanged.
 StateDict withPrefix(const StateDict& dict, const std::string& prefix);
 
-/// The dict without the entries whose key starts with any of `prefixes` (e.g. a training checkpoint's "grad." and
-/// "optimizer." copies, which carry the parameters' own names).
+/// The dict without the entries whose key starts with any of `prefixes`.
 StateDict withoutPrefixes(const StateDict& dict, const std::vector<std::string>& prefixes);
+
+/// Key prefixes of the trainer state a training checkpoint stores next to the weights (training/trainer_core.h):
+/// pending gradients and the optimizer's moments, each under its parameter's own name.
+inline constexpr const char* kGradientPrefix = "grad.";
+inline constexpr const char* kOptimizerPrefix = "optimizer.";
+/// The dict without that trainer state: the weights alone (a model file passes through unchanged).
+StateDict withoutTrainerState(const StateDict& dict);
 
 /// Every key with `prefix` put in front.
 StateDict addPrefix(const StateDict& dict, const std::string& prefix);

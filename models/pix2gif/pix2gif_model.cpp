@@ -240,7 +240,7 @@ Pix2GifModel pix2GifFromStateDict(const io::StateDict& input, const std::string&
     // Inference uses the EMA weights of the UNet; a plain copy is the fallback for EMA-less files.
     // A training checkpoint also holds the optimizer's moments and pending gradients under the parameters' own
     // names (training/trainer_core.h); they are not weights.
-    io::EmaFoldResult folded = io::foldEma(io::withoutPrefixes(input, {"grad.", "optimizer."}));
+    io::EmaFoldResult folded = io::foldEma(io::withoutTrainerState(input));
     io::StateDict dict = std::move(folded.weights);
 
     LoadSummary summary;

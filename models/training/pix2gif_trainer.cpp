@@ -417,7 +417,7 @@ void Pix2GifTrainer::resume(const std::string& path) {
     };
     put(io::withPrefix(dict, unet::kCheckpointPrefix), "unet.");
     put(vae::normalizeVaeStateDict(dict, path), "vae.");
-    const io::StateDict weights = io::withoutPrefixes(dict, {"grad.", "optimizer."});  // same names as weights
+    const io::StateDict weights = io::withoutTrainerState(dict);  // same names as weights
     put(text::clipTextWeights(weights, text::findClipTextPrefix(weights)), "text_encoder.");
     put(io::withPrefix(dict, pix2gif::kFlowNetPrefix), "flownet.");
     put(io::withPrefix(dict, pix2gif::kMotionEmbeddingPrefix), "interval_embedding.");

@@ -3,6 +3,7 @@
 #include <torch/nn/utils/clip_grad.h>
 #include <torch/torch.h>
 
+#include "io/weight_map.h"
 #include "runtime/error.h"
 #include "sampling/noise.h"
 
@@ -186,11 +187,11 @@ bool TrainerCore::applyStep() {
 }
 
 nlohmann::json TrainerCore::save(io::StateDict& tensors) const {
-    m_optimizer.save(tensors, "optimizer.");
+    m_optimizer.save(tensors, io::kOptimizerPrefix);
     if (m_pending > 0) {
         for (const auto& [name, param] : m_params) {
             if (param.grad().defined()) {
-                tensors["grad." + name] = param.grad().detach().to(torch::kCPU).clone();
+                tensors[io::kGradientPrefix + name] = param.grad().detach().to(torch::kCPU).clone();
             }
         }
     }
@@ -221,11 +222,11 @@ void TrainerCore::load(const io::StateDict& tensors, const nlohmann::json& state
         warn(source + ": optimizer settings differ from the checkpoint's (" + saved.toJson().dump() +
              "); continuing with the new ones");
     }
-    m_optimizer.load(tensors, source, "optimizer.");
+    m_optimizer.load(tensors, source, io::kOptimizerPrefix);
     {
         torch::NoGradGuard noGrad;
         for (auto& [name, param] : m_params) {
-            const auto grad = tensors.find("grad." + name);
+            const auto grad = tensors.find(io::kGradientPrefix + name);
             if (m_pending > 0 && grad != tensors.end()) {
                 if (grad->second.sizes() != param.sizes()) {
                     throw WeightsError(source + ": key grad." + name + " has shape " +
