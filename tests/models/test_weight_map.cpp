@@ -1,5 +1,5 @@
-// Weight maps: prefix selection, ldm EMA folding (checked over the real Pix2Gif / SD-1.5 key manifests and the
-// Lightning fixture), dtype conversion, shape queries for config detection, openWeights' format dispatch,
+// Weight maps: prefix selection, trainer state left out of the weights, ldm EMA folding (checked over the real
+// Pix2Gif / SD-1.5 key manifests and the Lightning fixture), dtype conversion, shape queries for config detection, openWeights' format dispatch,
 // diffusers component folders (single files, sharded indexes, variants) and the key report's prefix hints.
 #include <torch/torch.h>
 #include <QDir>
@@ -148,6 +148,20 @@ private Q_SLOTS:
         QVERIFY(sm::io::addPrefix(vae, "first_stage_model.").count("first_stage_model.encoder.conv_in.weight"));
         const std::string groups = sm::io::describeKeyGroups(dict);
         QVERIFY2(groups.find("first_stage_model (2)") == 0, groups.c_str());
+    }
+
+    void trainerStateIsNotWeights() {
+        // A training checkpoint keeps pending gradients and optimizer moments under the parameters' own names.
+        const StateDict checkpoint = {
+            {"model.diffusion_model.out.2.weight", torch::ones({4})},
+            {std::string(sm::io::kGradientPrefix) + "model.diffusion_model.out.2.weight", torch::ones({4})},
+            {std::string(sm::io::kOptimizerPrefix) + "model.diffusion_model.out.2.weight.exp_avg", torch::ones({4})},
+            {"gradient_free.weight", torch::ones({1})},  // only whole prefixes are dropped
+        };
+        const StateDict weights = sm::io::withoutTrainerState(checkpoint);
+        QCOMPARE(weights.size(), size_t(2));
+        QVERIFY(weights.count("model.diffusion_model.out.2.weight") && weights.count("gradient_free.weight"));
+        QCOMPARE(sm::io::withoutTrainerState(weights).size(), weights.size());  // a model file passes unchanged
     }
 
     void foldsEveryPix2GifUnetKeyFromEma() {
