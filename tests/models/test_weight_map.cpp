@@ -1,6 +1,7 @@
 // Weight maps: prefix selection, trainer state left out of the weights, ldm EMA folding (checked over the real
-// Pix2Gif / SD-1.5 key manifests and the Lightning fixture), dtype conversion, shape queries for config detection, openWeights' format dispatch,
-// diffusers component folders (single files, sharded indexes, variants) and the key report's prefix hints.
+// Pix2Gif / SD-1.5 key manifests and the Lightning fixture), dtype conversion, shape queries for config detection,
+// openWeights' format dispatch, diffusers component folders (single files, sharded indexes, variants) and the key
+// report's prefix hints.
 #include <torch/torch.h>
 #include <QDir>
 #include <QFile>
